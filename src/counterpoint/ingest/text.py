@@ -1,0 +1,89 @@
+"""Plain text -> Article, reading an optional `` date 2024-11-29 TEHRAN - `` prefix."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from counterpoint.errors import InputError
+from counterpoint.model import Article, stable_id
+
+from .decode import decode_file
+from .urls import canonical_url
+
+_PREFIX = re.compile(
+    r"\s*date[ \t]+(?P<date>\d{4}-\d{2}-\d{2})[ \t]+(?P<place>[^\n]{1,60}?)[ \t]+[-\u2013][ \t]+"
+)
+_PLACE = re.compile(r"[^\W\d_](?:[^\W\d_]|[.'\u2019-]| (?=[^\W\d_]))*")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prefix:
+    """What a `` date YYYY-MM-DD PLACE - `` prefix says, and where the body starts."""
+
+    published: date
+    dateline: str
+    end: int
+
+
+def parse_prefix(text: str) -> Prefix | None:
+    """The date-and-dateline prefix at the start of ``text``, if there is a valid one."""
+    found = _PREFIX.match(text)
+    if found is None:
+        return None
+    place = found.group("place")
+    if not _PLACE.fullmatch(place) or place != place.upper():
+        return None
+    try:
+        published = date.fromisoformat(found.group("date"))
+    except ValueError:
+        return None
+    return Prefix(published=published, dateline=place, end=found.end())
+
+
+def article_id(text: str, *, url: str | None = None) -> str:
+    """A stable id: from the canonical URL when known, else from the text."""
+    if url:
+        return stable_id("art", canonical_url(url))
+    return stable_id("art", text)
+
+
+def article_from_text(
+    text: str,
+    *,
+    source: str,
+    outlet: str,
+    title: str | None = None,
+    published: date | None = None,
+    url: str | None = None,
+    id: str | None = None,
+) -> Article:
+    """An Article holding ``text`` exactly; an explicit ``published`` beats the prefix date."""
+    if not text.strip():
+        raise InputError("the article text is empty; give it some text", source=source)
+    prefix = parse_prefix(text)
+    if prefix is not None and not text[prefix.end :].strip():
+        raise InputError(
+            f"only a date prefix {text!r} and no article text after it; "
+            "add the article body after the prefix",
+            source=source,
+        )
+    return Article(
+        id=id or article_id(text, url=url),
+        text=text,
+        outlet=outlet,
+        source=source,
+        title=title,
+        published=published or (prefix.published if prefix else None),
+        dateline=prefix.dateline if prefix else None,
+        url=url,
+        body_start=prefix.end if prefix else 0,
+    )
+
+
+def read_txt(path: Path, *, source: str, outlet: str) -> Article:
+    """One ``.txt`` file: its whole decoded text is the article text."""
+    text = decode_file(path.read_bytes(), source=source)
+    return article_from_text(text, source=source, outlet=outlet)

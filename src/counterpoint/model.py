@@ -1,0 +1,230 @@
+"""The frozen records that pass between stages.
+
+Every record derived from an article carries ``start``/``end``: end-exclusive
+character offsets into :attr:`Article.text`, so that
+``article.text[item.start:item.end] == item.text`` always holds. Records are
+frozen, slotted and keyword-only so that a stage can run in this process, in a
+process pool or on a remote worker alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+Voice = Literal["own", "quoted", "attributed"]
+Status = Literal["agreed", "conflicting", "single_source"]
+
+_frozen = dict(frozen=True, slots=True, kw_only=True)
+
+
+def stable_id(prefix: str, *parts: str) -> str:
+    """A short, stable identifier: ``prefix`` plus 16 hex digits of sha256."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f"{prefix}_{digest[:16]}"
+
+
+@dataclass(**_frozen)
+class Article:
+    """One news article, exactly as ingested. ``text`` is never altered."""
+
+    id: str
+    text: str
+    outlet: str
+    source: str
+    title: str | None = None
+    published: date | None = None
+    dateline: str | None = None
+    url: str | None = None
+    language: str = "en"
+    body_start: int = 0
+    """Offset where the article body begins (after a ``date … PLACE -`` prefix)."""
+
+
+@dataclass(**_frozen)
+class Span:
+    """A piece of an article's text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(**_frozen)
+class Sentence(Span):
+    pass
+
+
+@dataclass(**_frozen)
+class Mention(Span):
+    """A named entity mention as found by the tagger."""
+
+    type: str
+    """PERSON, ORG, GPE, LOC, NORP, FAC, EVENT …"""
+    sentence: int
+    alias_of: tuple[int, int] | None = None
+    """Span of the name this mention was introduced as an alias or acronym of."""
+
+
+@dataclass(**_frozen)
+class TimeExpression(Span):
+    value: date | None
+    """The calendar day it refers to, resolved against publication, if known."""
+    granularity: Literal["day", "week", "month", "year", "unknown"] = "day"
+
+
+@dataclass(**_frozen)
+class Attribution:
+    """Someone says something: ``source`` (may be absent), ``cue`` and ``content``."""
+
+    source: Span | None
+    cue: Span
+    content: Span
+    direct: bool
+    """True when the content stands inside quotation marks."""
+    speaker: str | None
+    """The source as a name, pronouns resolved to the nearest earlier source."""
+
+
+@dataclass(**_frozen)
+class Figure(Span):
+    """A counted quantity, e.g. ``at least 130 people have been killed``."""
+
+    value: float
+    qualifier: str | None
+    """"at least", "over", "nearly", "about", "dozens" … or None for an exact count."""
+    what: str
+    """What happened to the counted group, as a normalised verb: killed, wounded …"""
+    who: str | None
+    """The counted group as written: "people", "members of the HTS" …"""
+    number: Span
+    """The span of the number itself."""
+    includes: tuple[str, ...] = ()
+    """Groups the figure is broken down into ("including soldiers and civilians")."""
+    parent: int | None = None
+    """Index of the figure this one breaks down, within the same article."""
+    attributed_to: str | None = None
+    sentence: int = 0
+
+
+@dataclass(**_frozen)
+class Label(Span):
+    """A loaded or characterising term, and whose words it is."""
+
+    voice: Voice
+    speaker: str | None
+    kind: Literal["actor", "event", "action"]
+    target: Span | None = None
+    """The named mention the label characterises, when there is one."""
+    sentence: int = 0
+
+
+@dataclass(**_frozen)
+class Analysis:
+    """Everything derived from one article."""
+
+    article_id: str
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    times: tuple[TimeExpression, ...]
+    figures: tuple[Figure, ...]
+    attributions: tuple[Attribution, ...]
+    labels: tuple[Label, ...]
+    lemmas: tuple[tuple[str, ...], ...]
+    """Content lemmas per sentence, for aligning statements across articles."""
+    embedding: tuple[float, ...] = ()
+    """A unit vector for the article's lead (title and first sentences)."""
+    event_date: date | None = None
+    """The most likely day of the happening, from the time expressions."""
+
+
+@dataclass(**_frozen)
+class Event:
+    """Articles that report the same real-world happening."""
+
+    id: str
+    article_ids: tuple[str, ...]
+    title: str
+    copies: dict[str, str] = field(default_factory=dict)
+    """article id -> id of the article it is a near-duplicate copy of."""
+
+
+# --- what ``compare`` produces -------------------------------------------------------
+
+
+@dataclass(**_frozen)
+class Ref(Span):
+    """A pointer from a comparison item to a span of one article."""
+
+    article: str
+    attributed_to: str | None = None
+
+
+@dataclass(**_frozen)
+class Entity:
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    mentions: tuple[Ref, ...]
+
+
+@dataclass(**_frozen)
+class Fact:
+    id: str
+    text: str
+    status: Status
+    reports: tuple[Ref, ...]
+    note: str | None = None
+    """What the outlets differ on, for a conflicting fact."""
+
+
+@dataclass(**_frozen)
+class FigureReport(Ref):
+    value: float
+    qualifier: str | None
+    includes: tuple[str, ...] = ()
+
+
+@dataclass(**_frozen)
+class FigureGroup:
+    what: str
+    who: str | None
+    low: float
+    high: float
+    status: Status
+    reports: tuple[FigureReport, ...]
+
+
+@dataclass(**_frozen)
+class Framing:
+    entity: str | None
+    article: str
+    term: str
+    voice: Voice
+    speaker: str | None
+    start: int
+    end: int
+    entity_name: str | None = None
+    kind: str = "actor"
+
+
+@dataclass(**_frozen)
+class SummarySentence:
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(**_frozen)
+class Comparison:
+    """The fact-by-fact comparison of one event."""
+
+    event: Event
+    articles: tuple[Article, ...]
+    entities: tuple[Entity, ...]
+    facts: tuple[Fact, ...]
+    figures: tuple[FigureGroup, ...]
+    framing: tuple[Framing, ...]
+    summary: tuple[SummarySentence, ...]

@@ -1,0 +1,75 @@
+"""The comparison as the public JSON document (schema version 1, see DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from counterpoint.model import Article, Comparison, Ref
+
+SCHEMA_VERSION = "1"
+
+
+def to_document(comparisons: Iterable[Comparison]) -> dict:
+    """``{"schema_version": "1", "events": [...]}`` for the given comparisons."""
+    return {"schema_version": SCHEMA_VERSION, "events": [event_json(c) for c in comparisons]}
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def event_json(c: Comparison) -> dict:
+    dates = sorted(a.published for a in c.articles if a.published)
+    return {
+        "id": c.event.id,
+        "title": c.event.title,
+        "article_count": len(c.articles),
+        "independent_sources": len({a.outlet for a in c.articles if a.id not in c.event.copies}),
+        "date_range": [dates[0].isoformat(), dates[-1].isoformat()] if dates else [None, None],
+        "articles": [_article(a, c.event.copies.get(a.id)) for a in c.articles],
+        "entities": [
+            {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
+             "mentions": [_span(m) for m in e.mentions]}
+            for e in c.entities
+        ],
+        "facts": [
+            {"id": f.id, "text": f.text, "status": f.status, "note": f.note,
+             "reports": [_span(r) | {"attributed_to": r.attributed_to} for r in f.reports]}
+            for f in c.facts
+        ],
+        "figures": [
+            {"what": g.what, "who": g.who, "low": _number(g.low), "high": _number(g.high),
+             "status": g.status,
+             "reports": [
+                 _span(r) | {"value": _number(r.value), "qualifier": r.qualifier,
+                             "attributed_to": r.attributed_to, "includes": list(r.includes)}
+                 for r in g.reports
+             ]}
+            for g in c.figures
+        ],
+        "framing": [
+            {"entity": f.entity, "entity_name": f.entity_name, "article": f.article,
+             "term": f.term, "voice": f.voice, "speaker": f.speaker, "start": f.start,
+             "end": f.end, "kind": f.kind}
+            for f in c.framing
+        ],
+        "summary": [{"text": s.text, "sources": list(s.sources)} for s in c.summary],
+    }
+
+
+def _article(a: Article, copy_of: str | None) -> dict:
+    return {
+        "id": a.id, "outlet": a.outlet, "title": a.title,
+        "published": a.published.isoformat() if a.published else None,
+        "source": a.url or a.source, "text": a.text, "dateline": a.dateline, "url": a.url,
+        "copy_of": copy_of,
+    }
+
+
+def _span(ref: Ref) -> dict:
+    return {"article": ref.article, "start": ref.start, "end": ref.end, "text": ref.text}
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value

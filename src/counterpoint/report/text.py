@@ -1,0 +1,222 @@
+"""The comparison as plain terminal text, laid out with rich and exported without colour.
+
+>>> from counterpoint.report.text import render_text
+>>> print(render_text({"schema_version": "1", "events": []}))
+No events.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from . import _view
+from ._view import EventView, FactView
+
+__all__ = ["render_text"]
+
+
+def render_text(document: dict[str, Any], *, width: int = 100) -> str:
+    """Render the contract document as text no wider than ``width`` columns."""
+    console = Console(
+        record=True,
+        width=width,
+        file=io.StringIO(),
+        force_terminal=False,
+        color_system=None,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+    events = _view.events(document)
+    if not events:
+        console.print(Text("No events."))
+    for index, event in enumerate(events):
+        if index:
+            console.print()
+        console.print(_event(event, index=index + 1, total=len(events)))
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+
+
+def _event(event: EventView, *, index: int, total: int) -> RenderableType:
+    parts: list[RenderableType] = [
+        Rule(Text(f"Event {index} of {total}" if total > 1 else "Event"), characters="═"),
+        Text(event.title, style="bold", justify="left"),
+        _overview(event),
+    ]
+    for heading, body in (
+        ("Summary", _summary(event)),
+        ("Figures", _figures(event)),
+        ("Facts", _facts(event)),
+        ("Framing", _framing(event)),
+        ("Entities", _entities(event)),
+    ):
+        if body is not None:
+            parts += [Text(), Rule(Text(heading.upper()), align="left", characters="─"), body]
+    return Group(*parts)
+
+
+def _key_values(rows: list[tuple[str, str]]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for key, value in rows:
+        grid.add_row(Text(key), Text(value))
+    return grid
+
+
+def _overview(event: EventView) -> RenderableType:
+    count = f"{event.article_count}"
+    if event.independent_sources is not None:
+        count += f" ({event.independent_sources} independent sources)"
+    rows = [("Outlets", ", ".join(event.outlets) or "—"), ("Dates", event.dates or "unknown")]
+    rows.append(("Articles", count))
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+    table.add_column("Outlet", ratio=2, overflow="fold")
+    table.add_column("Published", no_wrap=True, min_width=10)
+    table.add_column("Dateline", ratio=1, overflow="fold")
+    table.add_column("Title", ratio=5, overflow="fold")
+    for article in event.articles:
+        table.add_row(
+            Text(article.outlet),
+            Text(article.published or "—"),
+            Text(article.dateline or "—"),
+            Text(article.title or article.url or article.source or "—"),
+        )
+    return Group(_key_values(rows), Text(), table)
+
+
+def _bullets(items: list[RenderableType], *, marker: str = "•") -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for item in items:
+        grid.add_row(Text(marker), item)
+    return grid
+
+
+def _summary(event: EventView) -> RenderableType | None:
+    if not event.summary:
+        return None
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(overflow="fold")
+    for number, sentence in enumerate(event.summary, start=1):
+        line = Text(sentence.text)
+        if sentence.sources:
+            line.append(f"  [{'; '.join(sentence.sources)}]", style="dim")
+        grid.add_row(Text(f"{number}."), line)
+    return grid
+
+
+def _figures(event: EventView) -> RenderableType | None:
+    if not event.figures:
+        return None
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+    table.add_column("What", ratio=2, overflow="fold")
+    table.add_column("Who", ratio=3, overflow="fold")
+    table.add_column("Range", ratio=2, overflow="fold")
+    table.add_column("Status", min_width=13, overflow="fold")
+    table.add_column("Reports", ratio=9, overflow="fold")
+    for figure in event.figures:
+        reports = Text()
+        for report in figure.reports:
+            if reports:
+                reports.append("\n")
+            reports.append(f"{report.outlet}: ", style="bold")
+            reports.append(report.value or "")
+            if report.attributed_to:
+                reports.append(f", per {report.attributed_to}")
+            if report.includes:
+                reports.append(f"; includes {', '.join(report.includes)}")
+        table.add_row(
+            Text(figure.what),
+            Text(figure.who or "—"),
+            Text(figure.range),
+            Text(_view.STATUS_LABELS.get(figure.status, figure.status)),
+            reports,
+        )
+    return table
+
+
+def _fact(fact: FactView, *, show_outlet: bool) -> RenderableType:
+    lines: list[RenderableType] = [Text(fact.text, style="bold")]
+    if fact.note:
+        lines.append(Text(f"differs on: {fact.note}", style="italic"))
+    reports = []
+    for report in fact.reports:
+        line = Text()
+        if show_outlet:
+            line.append(f"{report.outlet}: ", style="bold")
+        line.append(f"“{report.text}”")
+        if report.attributed_to:
+            line.append(f" — per {report.attributed_to}", style="italic")
+        reports.append(line)
+    if reports:
+        lines.append(_bullets(reports, marker="–"))
+    return Group(*lines)
+
+
+def _facts(event: EventView) -> RenderableType | None:
+    if not event.fact_groups:
+        return None
+    parts: list[RenderableType] = []
+    for group in event.fact_groups:
+        if parts:
+            parts.append(Text())
+        parts.append(Text(f"{group.heading} ({len(group.facts)})", style="bold underline"))
+        single = group.status == "single_source"
+        parts.append(
+            Padding(_bullets([_fact(f, show_outlet=not single) for f in group.facts]), (0, 0, 0, 1))
+        )
+    return Group(*parts)
+
+
+def _framing(event: EventView) -> RenderableType | None:
+    if not event.framing:
+        return None
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+    table.add_column("Actor", ratio=3, overflow="fold")
+    table.add_column("Outlet", ratio=2, overflow="fold")
+    table.add_column("Terms (voice: speaker)", ratio=7, overflow="fold")
+    for actor in event.framing:
+        name = actor.name if actor.kind == "actor" else f"{actor.name} [{actor.kind}]"
+        for row, (outlet, terms) in enumerate(actor.by_outlet.items()):
+            table.add_row(
+                Text(name if row == 0 else ""),
+                Text(outlet),
+                Text("\n".join(term.label() for term in terms)),
+                end_section=row == len(actor.by_outlet) - 1,
+            )
+    legend = Text(
+        "own = the outlet's own words; quoted = inside a quotation; "
+        "attributed = reported speech credited to the speaker",
+        style="dim",
+    )
+    return Group(table, legend)
+
+
+def _entities(event: EventView) -> RenderableType | None:
+    if not event.entities:
+        return None
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+    table.add_column("Entity", ratio=3, overflow="fold")
+    table.add_column("Type", ratio=1, overflow="fold")
+    table.add_column("Aliases", ratio=4, overflow="fold")
+    table.add_column("Mentions", ratio=3, overflow="fold")
+    for entity in event.entities:
+        mentions = ", ".join(f"{outlet} ×{count}" for outlet, count in entity.mentions.items())
+        table.add_row(
+            Text(entity.name),
+            Text(entity.type or "—"),
+            Text("; ".join(entity.aliases) or "—"),
+            Text(mentions or "—"),
+        )
+    return table

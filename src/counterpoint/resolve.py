@@ -1,0 +1,180 @@
+"""Resolve mentions across the articles of one event into entities with aliases.
+
+Two mentions name the same entity when
+
+1. their keys are equal: case, titles ("Brigadier General"), articles, "al-"
+   prefixes, spaces, hyphens and apostrophes removed (Pourhashemi = Pour Hashemi);
+2. the text introduced one as the other (``IRGC`` after ``Revolutionary Guards``,
+   ``also known as Haji Hashem``);
+3. one is the acronym of the other (HTS = Hayat Tahrir al-Sham);
+4. one is the trailing part of exactly one longer person name (Pour Hashemi,
+   Assad);
+5. their keys are near-identical spellings (Araghchi / Araqchi).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+from counterpoint.model import Analysis, Entity, Mention, Ref, stable_id
+
+TITLE_WORDS = {
+    "brigadier", "general", "gen", "colonel", "col", "major", "maj", "captain", "capt",
+    "lieutenant", "lt", "commander", "admiral", "sergeant", "president", "prime", "minister",
+    "secretary", "senator", "sen", "governor", "gov", "mayor", "king", "queen", "prince",
+    "sheikh", "ayatollah", "dr", "mr", "mrs", "ms", "judge", "justice", "rep", "chief", "pope",
+    "sir", "lord", "lady", "foreign", "defense", "defence", "interior", "haji", "hajj",
+}
+CONNECTORS = {"of", "for", "the", "and", "de", "du", "la", "le", "&"}
+ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT")
+FUZZY_MIN = 0.93
+
+
+def name_key(text: str) -> str:
+    """The comparison key of a name: ``Brigadier General Kioumars Pour Hashemi`` -> kioumarspourhashemi."""
+    words = _words(text)
+    while len(words) > 1 and words[0] in TITLE_WORDS:
+        words = words[1:]
+    return "".join(words)
+
+
+def _words(text: str) -> list[str]:
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"\b(?:al|el|ul|ad|as|ash|an)-", "", text)
+    words = re.findall(r"[a-z0-9]+", text)
+    if words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return words
+
+
+def initials(text: str) -> str:
+    """``Islamic Revolution Guards Corps`` -> irgc; ``Hayat Tahrir al-Sham`` -> hts."""
+    return "".join(w[0] for w in _words(text) if w not in CONNECTORS)
+
+
+def is_acronym(text: str) -> bool:
+    letters = text.rstrip("s")
+    return 2 <= len(letters) <= 7 and letters.isupper() and letters.isalpha()
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def resolve(event_id: str, analyses: Mapping[str, Analysis]) -> tuple[Entity, ...]:
+    """Entities of an event, from the mentions of its articles (``article id -> analysis``)."""
+    mentions: list[tuple[str, Mention]] = [
+        (article_id, m)
+        for article_id, analysis in analyses.items()
+        for m in analysis.mentions
+        if m.type in ENTITY_TYPES
+    ]
+    if not mentions:
+        return ()
+    keys = [name_key(m.text) for _, m in mentions]
+    groups = _link(mentions, keys)
+    return tuple(
+        sorted((_entity(event_id, [mentions[i] for i in members]) for members in groups),
+               key=lambda e: (-len(e.mentions), e.name))
+    )
+
+
+def _link(mentions: Sequence[tuple[str, Mention]], keys: list[str]) -> list[list[int]]:
+    uf = _UnionFind(len(mentions))
+    by_key: dict[str, int] = {}
+    at: dict[tuple[str, int, int], int] = {}
+    for i, (article_id, m) in enumerate(mentions):
+        if keys[i]:
+            uf.union(i, by_key.setdefault(keys[i], i))
+        at[(article_id, m.start, m.end)] = i
+    for i, (article_id, m) in enumerate(mentions):  # aliases the text introduced
+        if m.alias_of is not None:
+            target = at.get((article_id, *m.alias_of))
+            if target is not None:
+                uf.union(i, target)
+    names = {keys[i]: i for i, (_, m) in enumerate(mentions) if not is_acronym(m.text) and keys[i]}
+    by_initials: dict[str, list[int]] = defaultdict(list)
+    for key, i in names.items():
+        if len(_words(mentions[i][1].text)) >= 2:
+            by_initials[initials(mentions[i][1].text)].append(i)
+    for i, (_, m) in enumerate(mentions):  # acronyms
+        if is_acronym(m.text):
+            expansions = by_initials.get(m.text.rstrip("s").lower(), [])
+            if len({uf.find(j) for j in expansions}) == 1:
+                uf.union(i, expansions[0])
+    _link_partial_names(mentions, keys, uf)
+    _link_spelling_variants(mentions, keys, uf)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(mentions)):
+        clusters[uf.find(i)].append(i)
+    return list(clusters.values())
+
+
+def _link_partial_names(mentions, keys, uf: _UnionFind) -> None:
+    """``Pour Hashemi`` or ``Assad`` joins the one longer person name it ends."""
+    people = {keys[i]: i for i, (_, m) in enumerate(mentions) if m.type == "PERSON" and keys[i]}
+    full = [(key, i) for key, i in people.items() if len(_words(mentions[i][1].text)) >= 2]
+    for key, i in people.items():
+        words = _words(mentions[i][1].text)
+        while len(words) > 1 and words[0] in TITLE_WORDS:
+            words = words[1:]
+        if not words:
+            continue
+        tail = "".join(words)
+        owners = {uf.find(j) for other, j in full if other != key and other.endswith(tail)
+                  and len(other) > len(tail)}
+        if len(owners) == 1:
+            uf.union(i, owners.pop())
+
+
+def _link_spelling_variants(mentions, keys, uf: _UnionFind) -> None:
+    """Near-identical spellings of the same type: Araghchi / Araqchi."""
+    from rapidfuzz.distance import JaroWinkler
+
+    distinct: dict[tuple[str, str], int] = {}
+    for i, (_, m) in enumerate(mentions):
+        if len(keys[i]) >= 6 and not is_acronym(m.text):
+            distinct.setdefault((m.type, keys[i]), i)
+    items = sorted(distinct.items())
+    for a in range(len(items)):
+        (type_a, key_a), i = items[a]
+        for b in range(a + 1, len(items)):
+            (type_b, key_b), j = items[b]
+            if type_a != type_b or abs(len(key_a) - len(key_b)) > 2:
+                continue
+            if key_a[:3] == key_b[:3] and JaroWinkler.similarity(key_a, key_b) >= FUZZY_MIN:
+                uf.union(i, j)
+
+
+def _entity(event_id: str, members: list[tuple[str, Mention]]) -> Entity:
+    texts = Counter(m.text for _, m in members)
+    full_names = [t for t in texts if not is_acronym(t)] or list(texts)
+    name = max(full_names, key=lambda t: (len(_words(t)), texts[t], -len(t), t))
+    types = Counter(m.type for _, m in members)
+    type_ = max(types, key=lambda t: (types[t], -ENTITY_TYPES.index(t)))
+    mentions = tuple(
+        Ref(article=article_id, start=m.start, end=m.end, text=m.text)
+        for article_id, m in sorted(members, key=lambda am: (am[0], am[1].start))
+    )
+    return Entity(
+        id=stable_id("ent", event_id, name_key(name)),
+        name=name,
+        type=type_,
+        aliases=tuple(sorted(t for t in texts if t != name)),
+        mentions=mentions,
+    )

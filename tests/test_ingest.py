@@ -1,0 +1,499 @@
+"""ingest: files, folders, HTML and JSON Lines become Articles; bad input fails alone."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from counterpoint.errors import InputError
+from counterpoint.ingest import (
+    IngestResult,
+    article_from_text,
+    read_file,
+    read_file_collecting,
+    read_paths,
+)
+from counterpoint.ingest.urls import canonical_url
+from counterpoint.model import stable_id
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+TEHRAN = EXAMPLES / "003_7cb011b6a5216b94.txt"
+WIRE = EXAMPLES / "000_398995f46da76647.txt"
+PARAGRAPH = (
+    "A senior commander was killed in an overnight attack near Aleppo, officials said on "
+    "Thursday. The attack began late on Wednesday and lasted several hours. Residents "
+    "described heavy shelling across the western countryside of the province. "
+)
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path.write_bytes(data)
+    return path
+
+
+def html_page(*, site: str | None = "Daily Planet", canonical: str | None = None) -> str:
+    meta = f'<meta property="og:site_name" content="{site}">' if site else ""
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    paragraphs = "".join(
+        f"<p>{PARAGRAPH}Paragraph number {n} adds its own detail to the report.</p>"
+        for n in range(3)
+    )
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Commander killed near Aleppo | Daily Planet</title>{meta}{link}"
+        '<meta property="article:published_time" content="2024-11-28T10:00:00Z">'
+        "</head><body><header><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"</header><main><article><h1>Commander killed near Aleppo</h1>{paragraphs}"
+        "</article></main><footer><p>Copyright 2024 Daily Planet</p></footer></body></html>"
+    )
+
+
+# --- .txt ------------------------------------------------------------------------------
+
+
+def test_seed_with_prefix_gives_date_dateline_and_body_start() -> None:
+    [article] = read_file(TEHRAN)
+    prefix = " date 2024-11-29 TEHRAN - "
+    assert article.text == TEHRAN.read_bytes().decode("utf-8")
+    assert article.text.startswith(prefix)
+    assert article.published == date(2024, 11, 29)
+    assert article.dateline == "TEHRAN"
+    assert article.body_start == len(prefix)
+    assert article.text[article.body_start :].startswith("A solemn farewell ceremony")
+    assert (article.outlet, article.title, article.source) == (TEHRAN.stem, None, str(TEHRAN))
+    assert article.id == stable_id("art", article.text)
+
+
+def test_seed_without_prefix_keeps_defaults() -> None:
+    [article] = read_file(str(WIRE), outlet="Wire")
+    assert article.text == WIRE.read_bytes().decode("utf-8")
+    assert (article.published, article.dateline, article.body_start) == (None, None, 0)
+    assert article.outlet == "Wire"
+    assert article.source == str(WIRE)
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        (b"\xef\xbb\xbfBody text here.\n", "Body text here.\n"),
+        (b"  Line one.\r\nLine two.  \r\n\r\n", "  Line one.\r\nLine two.  \r\n\r\n"),
+        ("\u201cCaf\u00e9\u201d \u2013 ok\t\n".encode(), "\u201cCaf\u00e9\u201d \u2013 ok\t\n"),
+    ],
+)
+def test_txt_text_is_stored_exactly(tmp_path: Path, data: bytes, text: str) -> None:
+    [article] = read_file(write(tmp_path, "outlet.com.txt", data))
+    assert article.text == text
+    assert article.outlet == "outlet.com"
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "dateline", "body"),
+    [
+        (" date 2024-11-29 TEHRAN - Body.", date(2024, 11, 29), "TEHRAN", "Body."),
+        (
+            "date 2024-01-05 WASHINGTON D.C. \u2013 Body.",
+            date(2024, 1, 5),
+            "WASHINGTON D.C.",
+            "Body.",
+        ),
+        ("\n date 2023-02-28 N'DJAMENA - Body.", date(2023, 2, 28), "N'DJAMENA", "Body."),
+        ("date 2023-02-28 AL-QUDS - Body - more.", date(2023, 2, 28), "AL-QUDS", "Body - more."),
+        ("date 2023-02-28 S\u00c3O PAULO - Body.", date(2023, 2, 28), "S\u00c3O PAULO", "Body."),
+    ],
+)
+def test_prefix_variants(text: str, published: date, dateline: str, body: str) -> None:
+    article = article_from_text(text, source="s", outlet="o")
+    assert (article.published, article.dateline) == (published, dateline)
+    assert article.text == text
+    assert article.text[article.body_start :] == body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-11-29 Tehran - lower-case place is no dateline.",
+        "update 2024-11-29 TEHRAN - not the word date.",
+        "date 2024-13-40 TEHRAN - not a real day.",
+        "date 2024-11-29 TEHRAN without a dash.",
+        "The date 2024-11-29 TEHRAN - is not at the start.",
+        "date 2024-11-29 TEHRAN 2 - digits are no place.",
+    ],
+)
+def test_not_a_prefix(text: str) -> None:
+    article = article_from_text(text, source="s", outlet="o")
+    assert (article.published, article.dateline, article.body_start) == (None, None, 0)
+
+
+def test_explicit_published_beats_prefix_date() -> None:
+    article = article_from_text(
+        "date 2024-11-29 TEHRAN - Body.", source="s", outlet="o", published=date(2024, 12, 1)
+    )
+    assert article.published == date(2024, 12, 1)
+    assert article.dateline == "TEHRAN"
+
+
+@pytest.mark.parametrize("text", ["", "  \n\t", " date 2024-11-29 TEHRAN -  \n"])
+def test_article_from_text_refuses_empty_text(text: str) -> None:
+    with pytest.raises(InputError, match="no article text|text is empty") as caught:
+        article_from_text(text, source="where", outlet="o")
+    assert caught.value.source == "where"
+
+
+PLACES = st.from_regex(r"\A[A-Z\u00c0-\u00d6\u00d8-\u00de](?:[A-Z.'\-]| (?=[A-Z])){0,20}\Z")
+BODIES = st.text(min_size=1).filter(lambda body: body.strip() != "")
+
+
+@given(
+    lead=st.sampled_from(["", " ", "\n", "  \t"]),
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+    place=PLACES,
+    dash=st.sampled_from(["-", "\u2013"]),
+    body=BODIES,
+)
+def test_prefix_property(lead: str, day: date, place: str, dash: str, body: str) -> None:
+    prefix = f"{lead}date {day.isoformat()} {place} {dash} "
+    article = article_from_text(prefix + body, source="s", outlet="o")
+    assert article.text == prefix + body
+    assert article.published == day
+    assert article.dateline == place
+    assert len(prefix) <= article.body_start < len(article.text)
+    assert article.text[len(prefix) : article.body_start].strip(" \t") == ""
+
+
+@given(text=BODIES)
+def test_any_text_is_stored_exactly(text: str) -> None:
+    assume(not text.lstrip().startswith("date"))  # prefixes: test_prefix_property
+    article = article_from_text(text, source="s", outlet="o")
+    assert article.text == text
+    assert 0 <= article.body_start < len(text)
+
+
+TEXT_FILES = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff")
+    | st.sampled_from("\n\r\t"),
+    min_size=1,
+).filter(lambda text: text.strip() != "")
+
+
+@given(text=TEXT_FILES)
+def test_txt_file_round_trip(text: str) -> None:
+    assume(not text.lstrip().startswith("date"))
+    with tempfile.TemporaryDirectory() as folder:
+        [article] = read_file(write(Path(folder), "a.txt", text))
+    assert article.text == text
+
+
+# --- .jsonl ----------------------------------------------------------------------------
+
+JSONL_LINES = [
+    json.dumps(
+        {
+            "id": "my-1",
+            "text": "First article.",
+            "title": "One",
+            "outlet": "Wire",
+            "published": "2024-11-28",
+            "url": "https://Example.com/a/?utm_source=x",
+        }
+    ),
+    "",
+    "{not json",
+    json.dumps(["text", "in a list"]),
+    json.dumps({"title": "no text"}),
+    json.dumps({"text": "   "}),
+    json.dumps({"text": 42}),
+    json.dumps({"text": "Bad date.", "published": "28/11/2024"}),
+    json.dumps({"text": "Second article.", "published": "2024-11-29T10:00:00Z", "id": 7}),
+    json.dumps({"text": "Bad title.", "title": ["x"]}),
+    "   ",
+    json.dumps({"text": "date 2024-11-27 ALEPPO - Third article."}),
+]
+BAD_LINES = {
+    3: "not valid JSON",
+    4: "not an object",
+    5: '"text" is None',
+    6: '"text" is',
+    7: '"text" is 42',
+    8: "28/11/2024",
+    10: '"title"',
+}
+
+
+def test_jsonl_good_lines_load_and_bad_lines_fail_alone(tmp_path: Path) -> None:
+    path = write(tmp_path, "feed.jsonl", "\n".join(JSONL_LINES) + "\n")
+    result = read_file_collecting(path, outlet="Fallback")
+    assert [a.text for a in result.articles] == [
+        "First article.",
+        "Second article.",
+        "date 2024-11-27 ALEPPO - Third article.",
+    ]
+    first, second, third = result.articles
+    assert (first.id, first.title, first.outlet, first.published) == (
+        "my-1",
+        "One",
+        "Wire",
+        date(2024, 11, 28),
+    )
+    assert first.url == "https://Example.com/a/?utm_source=x"
+    assert first.source == f"{path}:1"
+    assert (second.id, second.published, second.outlet) == ("7", date(2024, 11, 29), "Fallback")
+    assert (third.published, third.dateline, third.source) == (
+        date(2024, 11, 27),
+        "ALEPPO",
+        f"{path}:12",
+    )
+    assert third.id == stable_id("art", third.text)
+    assert {f.line: f.source for f in result.failures} == {n: str(path) for n in BAD_LINES}
+    for failure in result.failures:
+        assert failure.line is not None
+        assert BAD_LINES[failure.line] in str(failure)
+        assert str(failure).startswith(f"{path}:{failure.line}: ")
+
+
+def test_read_file_on_jsonl_returns_good_lines_without_raising(tmp_path: Path) -> None:
+    path = write(tmp_path, "feed.jsonl", "\n".join(JSONL_LINES))
+    assert len(read_file(path)) == 3
+
+
+def test_jsonl_outlet_falls_back_to_stem(tmp_path: Path) -> None:
+    path = write(tmp_path, "reuters.com.jsonl", '\ufeff{"text": "Body."}\r\n')
+    [article] = read_file(path)
+    assert (article.outlet, article.text) == ("reuters.com", "Body.")
+
+
+def test_jsonl_gz(tmp_path: Path) -> None:
+    data = gzip.compress("\n".join(JSONL_LINES).encode())
+    result = read_paths([write(tmp_path, "feed.jsonl.gz", data)])
+    assert len(result.articles) == 3
+    assert result.articles[1].outlet == "feed"
+    assert sorted(f.line or 0 for f in result.failures) == sorted(BAD_LINES)
+
+
+def test_jsonl_non_utf8_line_fails_alone(tmp_path: Path) -> None:
+    good = b'{"text": "Good."}\n'
+    path = write(tmp_path, "feed.jsonl", good + '{"text": "Caf\u00e9"}\n'.encode("latin1"))
+    result = read_paths([path])
+    assert [a.text for a in result.articles] == ["Good."]
+    [failure] = result.failures
+    assert failure.line == 2
+    assert f"byte offset {len(good) + 13}" in str(failure)
+    assert "iconv -f latin1 -t utf-8" in str(failure)
+
+
+# --- .html -----------------------------------------------------------------------------
+
+
+def test_html_article(tmp_path: Path) -> None:
+    url = "https://www.DailyPlanet.example/world/aleppo/#top"
+    [article] = read_file(write(tmp_path, "page.html", html_page(canonical=url)))
+    assert PARAGRAPH.strip() in article.text
+    assert "Copyright" not in article.text
+    assert article.title == "Commander killed near Aleppo"
+    assert article.outlet == "Daily Planet"
+    assert article.published == date(2024, 11, 28)
+    assert article.url is not None
+    assert article.id == stable_id("art", "https://www.dailyplanet.example/world/aleppo")
+
+
+@pytest.mark.parametrize(
+    ("site", "canonical", "outlet", "expected"),
+    [
+        ("Daily Planet", None, "Chosen", "Chosen"),
+        (None, "https://www.planet.example/a", None, "planet.example"),
+        (None, None, None, "planet-page"),
+    ],
+)
+def test_html_outlet_fallbacks(
+    tmp_path: Path, site: str | None, canonical: str | None, outlet: str | None, expected: str
+) -> None:
+    path = write(tmp_path, "planet-page.htm", html_page(site=site, canonical=canonical))
+    [article] = read_file(path, outlet=outlet)
+    assert article.outlet == expected
+    if canonical is None:
+        assert article.id == stable_id("art", article.text)
+
+
+def test_html_with_declared_latin1_charset(tmp_path: Path) -> None:
+    page = html_page().replace("charset='utf-8'", "charset='iso-8859-1'")
+    page = page.replace("Residents described", "Caf\u00e9 owners described")
+    [article] = read_file(write(tmp_path, "page.html", page.encode("latin1")))
+    assert "Caf\u00e9 owners described" in article.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "<nav><a href='/a'>World</a> <a href='/b'>Sport</a></nav>",
+        "<div id='cookie'>Accept cookies</div>",
+    ],
+)
+def test_html_without_article_text(tmp_path: Path, body: str) -> None:
+    page = f"<html><head><title>Index</title></head><body>{body}</body></html>"
+    path = write(tmp_path, "index.html", page)
+    with pytest.raises(InputError, match="no article text") as caught:
+        read_file(path)
+    assert caught.value.source == str(path)
+
+
+# --- bad input -------------------------------------------------------------------------
+
+BAD_FILES = [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b" \n\t\r\n", "empty"),
+    ("bom-only.txt", b"\xef\xbb\xbf \n", "only whitespace"),
+    ("nul.txt", b"Some text\x00\x01\x02 more", "binary"),
+    ("controls.txt", bytes(range(1, 9)) * 20 + b"text", "binary"),
+    ("latin1.txt", "Caf\u00e9 au lait".encode("latin1"), "byte offset 3"),
+    ("utf16.txt", "Hello".encode("utf-16"), "UTF-16"),
+    ("empty.jsonl", b"\n\n", "empty"),
+    ("bad.jsonl.gz", b"not gzip at all", "gzip"),
+    ("empty.html", b"", "empty"),
+    ("notes.md", b"# Notes", "unsupported file type ('.md')"),
+    ("README", b"text", "unsupported file type (no suffix)"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), BAD_FILES)
+def test_bad_file(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    path = write(tmp_path, name, data)
+    with pytest.raises(InputError) as caught:
+        read_file(path)
+    assert message in str(caught.value)
+    assert caught.value.source == str(path)
+    assert caught.value.line is None
+    assert "; " in caught.value.reason  # what failed; how to fix it
+
+
+def test_non_utf8_message_suggests_iconv(tmp_path: Path) -> None:
+    path = write(tmp_path, "latin1.txt", "Caf\u00e9".encode("latin1"))
+    with pytest.raises(InputError, match=r"b'\\xe9' at byte offset 3.*iconv -f latin1 -t utf-8"):
+        read_file(path)
+
+
+@pytest.mark.parametrize(("name", "data", "message"), BAD_FILES)
+def test_bad_file_does_not_stop_the_batch(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    bad = write(tmp_path, name, data)
+    good = write(tmp_path, "good.txt", "Good article.")
+    result = read_paths([bad, good])
+    assert [a.text for a in result.articles] == ["Good article."]
+    [failure] = result.failures
+    assert failure.source == str(bad)
+    assert message in str(failure)
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.txt"
+    result = read_paths([missing, str(tmp_path / "nope-folder")])
+    assert result.articles == ()
+    assert [f.source for f in result.failures] == [str(missing), str(tmp_path / "nope-folder")]
+    assert all("no such file or folder" in str(f) for f in result.failures)
+    with pytest.raises(InputError, match="no such file"):
+        read_file(missing)
+
+
+def test_read_file_on_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="folder"):
+        read_file(tmp_path)
+
+
+def test_folder_without_supported_files(tmp_path: Path) -> None:
+    write(tmp_path, "notes.md", "# Notes")
+    write(tmp_path, ".hidden.txt", "Hidden.")
+    result = read_paths([tmp_path])
+    assert result.articles == ()
+    [failure] = result.failures
+    assert failure.source == str(tmp_path)
+    assert ".jsonl.gz" in str(failure)
+
+
+# --- folders ---------------------------------------------------------------------------
+
+
+def test_folder_recursion(tmp_path: Path) -> None:
+    write(tmp_path, "b.txt", "B.")
+    write(tmp_path, "a/z.TXT", "AZ.")
+    write(tmp_path, "a/deep/y.jsonl", '{"text": "AY."}')
+    write(tmp_path, "a/notes.md", "ignored")
+    write(tmp_path, "a/.x.txt", "hidden file")
+    write(tmp_path, ".git/c.txt", "hidden folder")
+    write(tmp_path, "c.html", "<html><body></body></html>")
+    result = read_paths([tmp_path, tmp_path / "b.txt"])
+    assert isinstance(result, IngestResult)
+    assert [a.text for a in result.articles] == ["AY.", "AZ.", "B."]
+    assert result.articles[0].source == f"{tmp_path / 'a/deep/y.jsonl'}:1"
+    assert [f.source for f in result.failures] == [str(tmp_path / "c.html")]
+
+
+def test_relative_paths_are_kept_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "in/x.txt", "X.")
+    monkeypatch.chdir(tmp_path)
+    result = read_paths(["in", "./in/x.txt"])
+    assert [a.source for a in result.articles] == [os.path.join("in", "x.txt")]
+    result = read_paths(["./in/x.txt"])
+    assert [a.source for a in result.articles] == ["./in/x.txt"]
+
+
+# --- ids -------------------------------------------------------------------------------
+
+
+def test_same_input_gives_same_id(tmp_path: Path) -> None:
+    first = read_paths([EXAMPLES]).articles
+    second = read_paths([str(EXAMPLES)]).articles
+    assert [a.id for a in first] == [a.id for a in second]
+    assert len({a.id for a in first}) == 2
+    copy = write(tmp_path, "copy.txt", TEHRAN.read_bytes())
+    assert read_file(copy)[0].id == read_file(TEHRAN)[0].id
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/news/1",
+        "HTTPS://EXAMPLE.COM/news/1/",
+        "https://example.com/news/1#comments",
+        "https://example.com/news/1?utm_source=rss&utm_medium=feed",
+        "  https://Example.com/news/1/?utm_campaign=x#top  ",
+    ],
+)
+def test_url_variants_give_the_same_id(url: str) -> None:
+    article = article_from_text("Body.", source="s", outlet="o", url=url)
+    assert article.id == stable_id("art", "https://example.com/news/1")
+    assert article.url == url
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("https://example.com/a?b=1&utm_source=x&c=2", "https://example.com/a?b=1&c=2"),
+        ("https://example.com/", "https://example.com"),
+        ("https://example.com/Case/Path", "https://example.com/Case/Path"),
+        ("not a url", "not a url"),
+    ],
+)
+def test_canonical_url(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+
+
+def test_given_id_is_used_verbatim() -> None:
+    article = article_from_text(
+        "Body.", source="s", outlet="o", id="Reuters/2024 #1", url="https://example.com/x"
+    )
+    assert article.id == "Reuters/2024 #1"
+    assert (
+        article_from_text("Other.", source="s", outlet="o").id
+        != article_from_text("Body.", source="s", outlet="o").id
+    )
