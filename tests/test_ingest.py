@@ -25,8 +25,8 @@ from counterpoint.ingest.urls import canonical_url
 from counterpoint.model import stable_id
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
-TEHRAN = EXAMPLES / "003_7cb011b6a5216b94.txt"
-WIRE = EXAMPLES / "000_398995f46da76647.txt"
+TEHRAN = EXAMPLES / "tehran-times.txt"
+WIRE = EXAMPLES / "wire.txt"
 PARAGRAPH = (
     "A senior commander was killed in an overnight attack near Aleppo, officials said on "
     "Thursday. The attack began late on Wednesday and lasted several hours. Residents "

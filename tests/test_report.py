@@ -40,17 +40,17 @@ def frame(texts: dict[str, str], article: str, term: str, voice: str, speaker: s
 
 def seed_document() -> dict[str, Any]:
     texts = {
-        WIRE: (EXAMPLES / "000_398995f46da76647.txt").read_text(encoding="utf-8"),
-        TT: (EXAMPLES / "003_7cb011b6a5216b94.txt").read_text(encoding="utf-8"),
+        WIRE: (EXAMPLES / "wire.txt").read_text(encoding="utf-8"),
+        TT: (EXAMPLES / "tehran-times.txt").read_text(encoding="utf-8"),
     }
     sohr = "Syrian Observatory for Human Rights"
     articles = [
         {"id": WIRE, "outlet": "Levant Wire", "published": "2024-11-28", "dateline": None,
          "title": "Senior IRGC commander killed in Syria's Aleppo province",
-         "source": "examples/000_398995f46da76647.txt", "url": None, "text": texts[WIRE]},
+         "source": "examples/wire.txt", "url": None, "text": texts[WIRE]},
         {"id": TT, "outlet": "Tehran Times", "published": "2024-11-29", "dateline": "TEHRAN",
          "title": "Farewell ceremony held for IRGC advisor martyred in Syria",
-         "source": "examples/003_7cb011b6a5216b94.txt",
+         "source": "examples/tehran-times.txt",
          "url": "https://www.tehrantimes.com/news/506000", "text": texts[TT]},
     ]
     entities = [

@@ -47,6 +47,25 @@ WEAK_MODIFIERS = {"fighter", "opposition", "resistance", "militia", "rebel", "ga
                   "radical"}
 
 
+# The strongly loaded part of the lexicon: words that take a side.
+LOADED = {
+    "terrorist", "terror", "terrorism", "jihadist", "jihadi", "takfiri", "extremist", "thug",
+    "regime", "martyr", "martyred", "massacre", "slaughter", "butcher", "occupier", "invader",
+    "puppet", "mercenary", "zionist", "crusader", "infidel", "apostate", "aggression", "atrocity",
+    "bloodbath", "carnage", "genocide", "pogrom", "fanatic", "henchman", "dictator", "bandit",
+    "radical", "criminal", "traitor", "liberation", "liberate", "murder",
+}
+
+
+def is_loaded(term: str) -> bool:
+    """Whether any word of ``term`` takes a side ("Takfiri terrorists", "martyred")."""
+    for word in term.lower().replace("-", " ").split():
+        forms = {word, word.rstrip("s"), word[:-2] if word.endswith("es") else word}
+        if forms & LOADED:
+            return True
+    return False
+
+
 def is_designation(word: str) -> bool:
     """Whether ``word`` (any case, singular or plural) is in the label lexicon."""
     lower = word.lower()

@@ -9,7 +9,10 @@ stated side by side, never resolved.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+
+from counterpoint.analyze.labels import is_loaded
 
 from counterpoint.model import Analysis, Article, Fact, FigureGroup, Label, SummarySentence
 
@@ -58,9 +61,10 @@ def _overview(articles: Mapping[str, Article]) -> SummarySentence:
 
 def _figure_sentence(group: FigureGroup, articles) -> SummarySentence:
     ids = tuple(dict.fromkeys(r.article for r in group.reports))
-    who = f" {group.who}" if group.who else ""
-    cited = sorted({r.attributed_to for r in group.reports if r.attributed_to})
-    citing = f", citing {' and '.join(cited)}" if cited else ""
+    whos = [_who(r.text, group) for r in group.reports]
+    neutral = [w for w in whos if w and not is_loaded(w)]
+    who = f" {(neutral or whos or [group.who])[0] or ''}".rstrip()
+    citing = _citing(group, articles)
     if group.status == "agreed":
         text = f"{_outlets(ids, articles)} report {group.low:g}{who} {group.what}{citing}."
     else:
@@ -69,28 +73,48 @@ def _figure_sentence(group: FigureGroup, articles) -> SummarySentence:
             for r in group.reports
         )
         text = f"Counts of{who} {group.what} differ: {parts}."
-    return SummarySentence(text=_neutral_text(text), sources=ids)
+    return SummarySentence(text=text, sources=ids)
+
+
+def _citing(group: FigureGroup, articles) -> str:
+    """``, citing X`` when every report cites X; else who cites whom, outlet by outlet."""
+    sources = [r.attributed_to for r in group.reports]
+    if sources and all(sources) and len(set(sources)) == 1:
+        return f", citing {sources[0]}"
+    cites = sorted({f"{articles[r.article].outlet} cites {r.attributed_to}"
+                    for r in group.reports if r.attributed_to})
+    return f" ({'; '.join(cites)})" if cites else ""
+
+
+def _who(report_text: str, group: FigureGroup) -> str | None:
+    """The counted group as this report words it (the report text minus number and verb)."""
+    words = report_text.split()
+    while words and (words[0].lower() in ("at", "least", "more", "than", "over", "nearly",
+                                          "about", "around", "some", "almost", "up", "to")
+                     or words[0].replace(",", "").replace(".", "").isdigit()):
+        words = words[1:]
+    text = " ".join(words)
+    for tail in (" have been", " has been", " were", " was", " are", " had been"):
+        if tail in text:
+            text = text[: text.index(tail)]
+    if text.endswith(" " + group.what):
+        text = text[: -len(group.what) - 1]
+    return text or group.who
 
 
 def _fact_sentence(fact: Fact, analyses: Mapping[str, Analysis]) -> SummarySentence:
-    def labels_in(report) -> list[Label]:
+    def loaded_in(report) -> list[Label]:
         return [l for l in analyses[report.article].labels
-                if report.start <= l.start and l.end <= report.end]
+                if report.start <= l.start and l.end <= report.end and is_loaded(l.text)]
 
-    report = min(fact.reports, key=lambda r: (len(labels_in(r)), r.end - r.start))
+    report = min(fact.reports, key=lambda r: (len(loaded_in(r)), r.end - r.start))
     text = report.text
-    for label in sorted(labels_in(report), key=lambda l: -l.start):
-        plural = label.text.endswith("s")
-        words = NEUTRAL[label.kind][1 if plural else 0]
+    for label in sorted(loaded_in(report), key=lambda l: -l.start):
+        if label.voice != "own":
+            continue  # someone else's words, attributed as such in the sentence
+        words = NEUTRAL[label.kind][1 if label.text.endswith("s") else 0]
         a, b = label.start - report.start, label.end - report.start
         text = text[:a] + words + text[b:]
+    text = re.sub(r"\b([Aa]) (?=[aeiou])", r"\1n ", text)
     sources = tuple(dict.fromkeys(r.article for r in fact.reports))
     return SummarySentence(text=text, sources=sources)
-
-
-def _neutral_text(text: str) -> str:
-    from counterpoint.analyze.labels import is_designation
-
-    words = text.split(" ")
-    return " ".join(NEUTRAL["actor"][1] if is_designation(w.strip(",.;")) and w.endswith("s")
-                    else w for w in words)

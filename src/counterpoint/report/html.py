@@ -135,7 +135,8 @@ def _spans(view: EventView) -> dict[str, list[_Span]]:
     for index, item in enumerate(event.get("framing") or []):
         voice = str(item.get("voice", ""))
         speaker = f": {item['speaker']}" if item.get("speaker") and voice != "own" else ""
-        add(item, "framing", f"frame-{index}", f"“{item.get('term', '')}” ({voice}{speaker})", voice)
+        note = f"“{item.get('term', '')}” ({voice}{speaker})"
+        add(item, "framing", f"frame-{index}", note, voice)
     for fact in event.get("facts") or []:
         status = _view.STATUS_LABELS.get(fact.get("status"), fact.get("status"))
         for report in fact.get("reports") or []:
@@ -154,7 +155,8 @@ def _highlight(text: str, spans: list[_Span]) -> Markup:
     if prefix:
         spans = [*spans, _Span(0, prefix.end(), "prefix", "", "")]
     spans = [s for s in spans if s.start < len(text)]
-    cuts = sorted({0, len(text)} | {s.start for s in spans} | {min(s.end, len(text)) for s in spans})
+    ends = {min(s.end, len(text)) for s in spans}
+    cuts = sorted({0, len(text)} | {s.start for s in spans} | ends)
     starting: dict[int, list[_Span]] = defaultdict(list)
     for span in spans:
         starting[span.start].append(span)

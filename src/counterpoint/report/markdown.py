@@ -112,6 +112,7 @@ def _figures(event: EventView) -> str:
 def _fact(fact: FactView, *, show_outlet: bool) -> str:
     lines = [f"- **{_md(fact.text)}**"]
     if fact.note:
+        lines[0] += "  "  # a hard line break before the note
         lines.append(f"  *Differs on:* {_md(fact.note)}")
     for report in fact.reports:
         outlet = f"**{_md(report.outlet)}**: " if show_outlet else ""
@@ -151,7 +152,7 @@ def _entities(event: EventView) -> str:
             _md(entity.name),
             _md(entity.type),
             _md("; ".join(entity.aliases)),
-            _md(", ".join(f"{outlet} {count}" for outlet, count in entity.mentions.items())),
+            _md(", ".join(f"{outlet} ×{count}" for outlet, count in entity.mentions.items())),
         ]
         for entity in event.entities
     ]

@@ -63,6 +63,12 @@ def _event(event: EventView, *, index: int, total: int) -> RenderableType:
     return Group(*parts)
 
 
+def _fit(values: list[str], *, cap: int = 14) -> int:
+    """The least width of a ratio column: its longest word, up to ``cap``."""
+    longest = max((len(word) for value in values for word in value.split()), default=1)
+    return min(longest, cap)
+
+
 def _key_values(rows: list[tuple[str, str]]) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -81,7 +87,8 @@ def _overview(event: EventView) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
     table.add_column("Outlet", ratio=2, overflow="fold")
     table.add_column("Published", no_wrap=True, min_width=10)
-    table.add_column("Dateline", ratio=1, overflow="fold")
+    datelines = [a.dateline or "" for a in event.articles]
+    table.add_column("Dateline", ratio=1, width=_fit(["Dateline", *datelines]), overflow="fold")
     table.add_column("Title", ratio=5, overflow="fold")
     for article in event.articles:
         table.add_row(
@@ -120,11 +127,13 @@ def _figures(event: EventView) -> RenderableType | None:
     if not event.figures:
         return None
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
-    table.add_column("What", ratio=2, overflow="fold")
-    table.add_column("Who", ratio=3, overflow="fold")
-    table.add_column("Range", ratio=2, overflow="fold")
+    whats = [figure.what for figure in event.figures]
+    table.add_column("What", ratio=1, width=_fit(whats), overflow="fold")
+    table.add_column("Who", ratio=2, width=10, overflow="fold")
+    ranges = ["Range", *(figure.range for figure in event.figures)]
+    table.add_column("Range", ratio=1, width=_fit(ranges), overflow="fold")
     table.add_column("Status", min_width=13, overflow="fold")
-    table.add_column("Reports", ratio=9, overflow="fold")
+    table.add_column("Reports", ratio=7, overflow="fold")
     for figure in event.figures:
         reports = Text()
         for report in figure.reports:

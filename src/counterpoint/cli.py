@@ -1,0 +1,217 @@
+"""The ``counterpoint`` command: thin commands, each calling one library function.
+
+Data goes to stdout (or ``--output``), messages and progress to stderr.
+Exit codes: 0 success, 1 something failed (each failure named on stderr),
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from counterpoint import pipeline
+from counterpoint.errors import CounterpointError
+from counterpoint.report import FORMATS, render
+from counterpoint.store import Store
+
+DEFAULT_DB = "counterpoint.duckdb"
+err = Console(stderr=True)
+
+db_option = click.option(
+    "--db", type=click.Path(dir_okay=False), default=None,
+    help=f"Database file. compare: none (work in memory); other commands: ./{DEFAULT_DB}. "
+    "Also read from COUNTERPOINT_DB.",
+)
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="Output format.",
+)
+output_option = click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+    help="Write the report to this file instead of stdout.",
+)
+workers_option = click.option(
+    "--workers", type=click.IntRange(1, 64), default=min(2, os.cpu_count() or 1),
+    show_default=True, help="Processes that analyse articles in parallel.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="counterpoint")
+def main() -> None:
+    """Compare how news outlets report the same event, fact by fact.
+
+    \b
+    Example:
+      counterpoint compare examples/
+    """
+
+
+@main.command("compare")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@format_option
+@output_option
+@db_option
+@click.option("--outlet", default=None, help="Outlet name for .txt/.html inputs (default: file name).")
+@workers_option
+def compare_command(paths, fmt, output, db, outlet, workers) -> None:
+    """Group articles into events and compare how each outlet reports each event.
+
+    PATHS are .txt, .html or .jsonl files, or folders of them.
+
+    \b
+    Examples:
+      counterpoint compare examples/
+      counterpoint compare a.txt b.html --format json --output event.json
+    """
+    db = db or os.environ.get("COUNTERPOINT_DB")
+    with _failing_nicely(), _open(db or ":memory:") as store, _progress() as progress:
+        comparisons, failures = pipeline.compare_paths(
+            paths, store=store, outlet=outlet, workers=workers, progress=progress)
+    _report_failures(failures)
+    if comparisons:
+        _write(render(comparisons, fmt, width=_width()), output)
+    sys.exit(1 if failures else 0)
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@click.option("--outlet", default=None, help="Outlet name for .txt/.html inputs (default: file name).")
+@workers_option
+def ingest_command(paths, db, outlet, workers) -> None:
+    """Add articles to the database and group them into events.
+
+    Ingesting an article that is already stored changes nothing.
+
+    \b
+    Example:
+      counterpoint ingest examples/ --db news.duckdb
+    """
+    with _failing_nicely(), _open(_db(db)) as store, _progress() as progress:
+        report = pipeline.ingest(paths, store, outlet=outlet, workers=workers, progress=progress)
+    _report_failures(report.failures)
+    err.print(f"{len(report.added)} articles added, {len(report.known)} already stored, "
+              f"{len(report.events)} events in {_db(db)}")
+    sys.exit(1 if report.failures else 0)
+
+
+@main.command("events")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+def events_command(db, fmt) -> None:
+    """List the events in the database, most recent first.
+
+    \b
+    Example:
+      counterpoint events --db news.duckdb
+    """
+    import json
+
+    with _failing_nicely(), _open(_db(db)) as store:
+        events = store.events()
+        articles = {a.id: a for a in store.articles()}
+    rows = [_event_row(e, articles) for e in events]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} events", expand=True)
+    for column in ("id", "title", "dates", "outlets", "articles", "independent"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(row["id"], row["title"], " – ".join(d or "?" for d in row["date_range"]),
+                      ", ".join(row["outlets"]), str(row["article_count"]),
+                      str(row["independent_sources"]))
+    Console(width=_width()).print(table)
+
+
+@main.command("show")
+@click.argument("event_id")
+@format_option
+@output_option
+@db_option
+def show_command(event_id, fmt, output, db) -> None:
+    """Show the comparison of one event (an id from `counterpoint events`, or its first characters).
+
+    \b
+    Example:
+      counterpoint show evt_1a2b3c --format markdown
+    """
+    with _failing_nicely(), _open(_db(db)) as store:
+        comparison = pipeline.compare_event(store, event_id)
+    _write(render([comparison], fmt, width=_width()), output)
+
+
+def _event_row(event, articles) -> dict:
+    members = [articles[a] for a in event.article_ids]
+    dates = sorted(a.published.isoformat() for a in members if a.published)
+    return {
+        "id": event.id, "title": event.title,
+        "date_range": [dates[0], dates[-1]] if dates else [None, None],
+        "outlets": sorted({a.outlet for a in members}),
+        "article_count": len(members),
+        "independent_sources": len({a.outlet for a in members if a.id not in event.copies}),
+    }
+
+
+def _db(db: str | None) -> str:
+    return db or os.environ.get("COUNTERPOINT_DB") or DEFAULT_DB
+
+
+def _width() -> int:
+    return max(60, min(120, shutil.get_terminal_size((100, 24)).columns))
+
+
+@contextmanager
+def _open(path: str):
+    store = Store(path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def _failing_nicely():
+    try:
+        yield
+    except CounterpointError as exc:
+        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        sys.exit(1)
+
+
+@contextmanager
+def _progress():
+    columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("analysing", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _report_failures(failures) -> None:
+    for failure in failures:
+        err.print(f"[red]error:[/red] {failure}", markup=True, highlight=False, soft_wrap=True)
+    if failures:
+        err.print(f"{len(failures)} input(s) failed; the others were processed.")
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    Path(output).write_text(text, encoding="utf-8")
+    err.print(f"wrote {output}")
