@@ -258,6 +258,18 @@ def test_contract_fields_only(render):
     assert "Hayat Tahrir al-Sham" in out
 
 
+@pytest.mark.parametrize("render", [render_text, render_markdown, render_html])
+def test_copies_and_outlets_with_two_articles(render):
+    """Two articles of one outlet get numbered names; a near-duplicate copy is marked."""
+    document = seed_document()
+    articles = document["events"][0]["articles"]
+    articles[1]["outlet"] = "Levant Wire"
+    articles[1]["copy_of"] = WIRE
+    out = " ".join(render(document).split())
+    assert "Levant Wire (1)" in out and "Levant Wire (2)" in out
+    assert "copy of Levant Wire (1)" in out.replace("Near-duplicate copy", "copy")
+
+
 # --- markdown --------------------------------------------------------------------------------
 
 

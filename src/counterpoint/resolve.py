@@ -165,7 +165,9 @@ def _entity(event_id: str, members: list[tuple[str, Mention]]) -> Entity:
     texts = Counter(m.text for _, m in members)
     full_names = [t for t in texts if not is_acronym(t)] or list(texts)
     name = max(full_names, key=lambda t: (len(_words(t)), texts[t], -len(t), t))
-    types = Counter(m.type for _, m in members)
+    # an acronym is rarely a person's name, whatever the tagger says
+    types = Counter("ORG" if m.type == "PERSON" and is_acronym(m.text) else m.type
+                    for _, m in members)
     type_ = max(types, key=lambda t: (types[t], -ENTITY_TYPES.index(t)))
     mentions = tuple(
         Ref(article=article_id, start=m.start, end=m.end, text=m.text)

@@ -40,6 +40,13 @@ class ArticleView:
     url: str | None
     source: str | None
     text: str
+    copy_of: str | None = None
+    """The outlet name of the article this one is a near-duplicate copy of."""
+
+    def label(self) -> str:
+        """Title (or else URL or source), noting a near-duplicate copy."""
+        label = self.title or self.url or self.source or "—"
+        return f"{label} (copy of {self.copy_of})" if self.copy_of else label
 
 
 @dataclass(slots=True)
@@ -214,6 +221,10 @@ def _articles(raw: list[dict[str, Any]]) -> list[ArticleView]:
                 text=str(article.get("text") or ""),
             )
         )
+    outlet_of = {view.id: view.outlet for view in views}
+    for view, article in zip(views, raw, strict=True):
+        if article.get("copy_of"):
+            view.copy_of = outlet_of.get(article["copy_of"], "another article")
     return views
 
 

@@ -71,7 +71,7 @@ def _overview(event: EventView) -> str:
             _md(a.outlet),
             _md(a.published or ""),
             _md(a.dateline or ""),
-            _md(a.title or a.url or a.source or ""),
+            _md(a.label()),
         ]
         for a in event.articles
     ]

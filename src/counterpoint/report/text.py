@@ -1,7 +1,7 @@
 """The comparison as plain terminal text, laid out with rich and exported without colour.
 
 >>> from counterpoint.report.text import render_text
->>> print(render_text({"schema_version": "1", "events": []}))
+>>> print(render_text({"schema_version": "1", "events": []}), end="")
 No events.
 """
 
@@ -95,7 +95,7 @@ def _overview(event: EventView) -> RenderableType:
             Text(article.outlet),
             Text(article.published or "—"),
             Text(article.dateline or "—"),
-            Text(article.title or article.url or article.source or "—"),
+            Text(article.label()),
         )
     return Group(_key_values(rows), Text(), table)
 

@@ -1,0 +1,135 @@
+"""The comparisons a reader needs from the two bundled seed articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import outlet_of
+
+
+def _entity(event, name_part):
+    found = [e for e in event["entities"] if name_part in e["name"] or
+             any(name_part in a for a in e["aliases"])]
+    assert len(found) == 1, f"{name_part!r} is in {len(found)} entities"
+    return found[0]
+
+
+def test_both_articles_are_one_event(seed_document, seed_event):
+    assert len(seed_document["events"]) == 1
+    assert {a["outlet"] for a in seed_event["articles"]} == {"wire", "tehran-times"}
+    assert seed_event["independent_sources"] == 2
+
+
+@pytest.mark.parametrize(
+    "name, variants",
+    [
+        ("Pour Hashemi", {"Kioumars Pourhashemi", "Kioumars Pour Hashemi", "Haji Hashem",
+                          "Pour Hashemi"}),
+        ("HTS", {"Hayat Tahrir al-Sham", "HTS"}),
+        ("IRGC", {"IRGC", "Islamic Revolution Guards Corps", "Revolutionary Guards"}),
+        ("Assad", {"Bashar al-Assad", "Assad"}),
+    ],
+)
+def test_name_variants_merge_into_one_entity(seed_event, name, variants):
+    entity = _entity(seed_event, name)
+    assert variants <= {entity["name"], *entity["aliases"]}
+    assert len({m["article"] for m in entity["mentions"]}) == 2
+
+
+def test_acronyms_take_the_organisation_type(seed_event):
+    assert _entity(seed_event, "HTS")["type"] == "ORG"
+
+
+def test_death_toll_agreed_with_its_source(seed_event):
+    toll = [f for f in seed_event["figures"] if f["what"] == "killed" and f["low"] == 130]
+    assert len(toll) == 1
+    toll = toll[0]
+    assert toll["status"] == "agreed" and toll["high"] == 130
+    by_outlet = {outlet_of(seed_event, r["article"]): r for r in toll["reports"]}
+    assert set(by_outlet) == {"wire", "tehran-times"}
+    assert by_outlet["wire"]["qualifier"] == "at least"
+    assert by_outlet["wire"]["attributed_to"] == "Syrian Observatory for Human Rights"
+    assert by_outlet["tehran-times"]["qualifier"] == "over"
+
+
+@pytest.mark.parametrize("value", [65, 18, 49])
+def test_breakdown_figures_agree_across_wordings(seed_event, value):
+    group = [f for f in seed_event["figures"] if f["what"] == "killed" and f["low"] == value]
+    assert len(group) == 1 and group[0]["status"] == "agreed"
+    assert {r["attributed_to"] for r in group[0]["reports"]} == {
+        "Syrian Observatory for Human Rights"}
+
+
+def test_civilian_casualties_reported_by_one_outlet_only(seed_event):
+    toll = next(f for f in seed_event["figures"] if f["what"] == "killed" and f["low"] == 130)
+    includes = {outlet_of(seed_event, r["article"]): r["includes"] for r in toll["reports"]}
+    assert "civilians" in includes["tehran-times"]
+    assert not any("civilian" in g for g in includes["wire"])
+    civilian_facts = [f for f in seed_event["facts"] if "civilian" in f["text"]]
+    assert civilian_facts and all(f["status"] == "single_source" for f in civilian_facts)
+    assert {outlet_of(seed_event, r["article"]) for f in civilian_facts for r in f["reports"]} == {
+        "tehran-times"}
+
+
+def test_agreed_facts_pair_the_two_outlets(seed_event):
+    sohr = [f for f in seed_event["facts"]
+            if "Syrian Observatory" in f["text"] and f["status"] == "agreed"]
+    assert len(sohr) == 1
+    assert {outlet_of(seed_event, r["article"]) for r in sohr[0]["reports"]} == {
+        "wire", "tehran-times"}
+
+
+@pytest.mark.parametrize(
+    "outlet, term, voice, speaker",
+    [
+        ("wire", "Islamist militants", "own", None),
+        ("wire", "allied rebel groups", "own", None),
+        ("wire", "Takfiri terrorists", "quoted", "Tasnim News"),
+        ("wire", "terrorists", "quoted", "Syrian army"),
+        ("tehran-times", "Takfiri terrorists", "own", None),
+        ("tehran-times", "martyred", "own", None),
+        ("tehran-times", "terrorist group", "own", None),
+        ("tehran-times", "large-scale terrorist operation", "quoted", "Syrian forces"),
+    ],
+)
+def test_labels_and_their_voice(seed_event, outlet, term, voice, speaker):
+    items = [f for f in seed_event["framing"]
+             if f["term"] == term and outlet_of(seed_event, f["article"]) == outlet]
+    assert items, f"{term!r} not found for {outlet}"
+    assert any(f["voice"] == voice and f["speaker"] == speaker for f in items), items
+
+
+def test_labels_link_to_the_actor_they_describe(seed_event):
+    hts = _entity(seed_event, "HTS")
+    terms = {f["term"] for f in seed_event["framing"] if f["entity"] == hts["id"]}
+    assert {"Islamist militants", "terrorist group"} <= terms
+
+
+def test_summary_is_neutral_and_cited(seed_event):
+    ids = {a["id"] for a in seed_event["articles"]}
+    assert seed_event["summary"]
+    for sentence in seed_event["summary"]:
+        assert sentence["sources"] and set(sentence["sources"]) <= ids
+        own_words = sentence["text"].split('"')[0::2]  # outside quotation marks
+        assert not any("martyr" in part or "Takfiri" in part for part in own_words), sentence
+
+
+def test_every_span_slices_its_article(seed_document):
+    for event in seed_document["events"]:
+        texts = {a["id"]: a["text"] for a in event["articles"]}
+        spans = [m for e in event["entities"] for m in e["mentions"]]
+        spans += [r for f in event["facts"] for r in f["reports"]]
+        spans += [r for f in event["figures"] for r in f["reports"]]
+        assert spans
+        for span in spans:
+            assert texts[span["article"]][span["start"]:span["end"]] == span["text"]
+        for item in event["framing"]:
+            assert texts[item["article"]][item["start"]:item["end"]] == item["term"]
+
+
+def test_article_text_is_stored_exactly(seed_event):
+    from tests.conftest import EXAMPLES
+
+    for article in seed_event["articles"]:
+        path = EXAMPLES / f"{article['outlet']}.txt"
+        assert article["text"] == path.read_text(encoding="utf-8")
