@@ -48,6 +48,8 @@ def find_mentions(doc, *, offset: int, sentence_of) -> list[Mention]:
     aliases = _known_as_aliases(text, spans)
     for (start, end), (label, _) in {**acronyms, **aliases}.items():
         spans.setdefault((start, end), label)
+    for (start, end), label in _repeats(text, spans, acronyms).items():
+        spans.setdefault((start, end), label)
     links = {key: target for key, (_, target) in {**acronyms, **aliases}.items()}
     mentions = []
     for (start, end), label in sorted(spans.items()):
@@ -138,4 +140,16 @@ def _known_as_aliases(text: str, spans) -> dict[tuple[int, int], tuple[str, tupl
         if alias:
             a = match.end() + alias.start(1)
             found[(a, a + len(alias.group(1)))] = (spans[name], name)
+    return found
+
+
+def _repeats(text: str, spans, acronyms) -> dict[tuple[int, int], str]:
+    """Later uses of an acronym the text defined, where the tagger missed them."""
+    found = {}
+    for (start, end), (label, _) in acronyms.items():
+        acronym = text[start:end]
+        for match in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
+            key = (match.start(), match.end())
+            if not any(s <= key[0] < e or key[0] <= s < key[1] for s, e in spans):
+                found[key] = label
     return found

@@ -172,6 +172,10 @@ def _target(doc, span, offset, mentions) -> Span | None:
         lo, hi = offset + sub.start_char, offset + sub.end_char
         people = [m for m in mentions if lo <= m.start and m.end <= hi and m.type == "PERSON"]
         return Span(start=people[0].start, end=people[0].end, text=people[0].text) if people else None
+    lo, hi = offset + span.start_char, offset + span.end_char
+    inside = [m for m in mentions if lo <= m.start and m.end <= hi and m.type not in ("NORP", "GPE")]
+    if inside:  # "HTS terrorists"
+        return Span(start=inside[0].start, end=inside[0].end, text=inside[0].text)
     candidates = list(head.children)
     if head.dep_ == "appos":
         candidates.append(head.head)
