@@ -48,9 +48,10 @@ class Doc:
     text: str
 
 
-def load(path: str | Path) -> list[Doc]:
+def load(path: str | Path, *, limit: int | None = None) -> list[Doc]:
     """The documents under ``path`` (the ecbplus folder, its ``ECB+`` folder, a topic
-    folder, or any folder holding ECB+ XML files), sorted by topic, number, component."""
+    folder, or any folder holding ECB+ XML files), sorted by topic, number, component;
+    only the first ``limit`` of them when given."""
     root = Path(path)
     if root.is_file():
         files = [root]
@@ -61,7 +62,7 @@ def load(path: str | Path) -> list[Doc]:
             f"No ECB+ XML files (<topic>_<n>ecb.xml or <topic>_<n>ecbplus.xml) under {str(root)!r}; "
             "pass the ecbplus folder, e.g. ../shared/eval/ecbplus"
         )
-    return [read_doc(f) for f in sorted(files, key=_sort_key)]
+    return [read_doc(f) for f in sorted(files, key=_sort_key)[:limit]]
 
 
 def read_doc(file: Path) -> Doc:

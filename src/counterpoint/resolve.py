@@ -9,7 +9,8 @@ Two mentions name the same entity when
 3. one is the acronym of the other (HTS = Hayat Tahrir al-Sham);
 4. one is the trailing part of exactly one longer person name (Pour Hashemi,
    Assad);
-5. their keys are near-identical spellings (Araghchi / Araqchi).
+5. their keys are transliteration variants (Araghchi / Araqchi) or near-identical
+   spellings.
 """
 
 from __future__ import annotations
@@ -142,10 +143,25 @@ def _link_partial_names(mentions, keys, uf: _UnionFind) -> None:
             uf.union(i, owners.pop())
 
 
+# Letters that transliterations of one sound alternate between (Araghchi / Araqchi).
+TRANSLITERATIONS = (("gh", "q"), ("kh", "k"), ("ou", "u"), ("ee", "i"), ("ph", "f"), ("dh", "d"),
+                    ("j", "y"), ("w", "v"), ("e", "i"))
+
+
+def transliteration_key(key: str) -> str:
+    for spelling, sound in TRANSLITERATIONS:
+        key = key.replace(spelling, sound)
+    return key
+
+
 def _link_spelling_variants(mentions, keys, uf: _UnionFind) -> None:
-    """Near-identical spellings of the same type: Araghchi / Araqchi."""
+    """Transliteration variants and near-identical spellings of the same type."""
     from rapidfuzz.distance import JaroWinkler
 
+    by_sound: dict[tuple[str, str], int] = {}
+    for i, (_, m) in enumerate(mentions):
+        if len(keys[i]) >= 5 and not is_acronym(m.text):
+            uf.union(i, by_sound.setdefault((m.type, transliteration_key(keys[i])), i))
     distinct: dict[tuple[str, str], int] = {}
     for i, (_, m) in enumerate(mentions):
         if len(keys[i]) >= 6 and not is_acronym(m.text):
@@ -163,7 +179,9 @@ def _link_spelling_variants(mentions, keys, uf: _UnionFind) -> None:
 
 def _entity(event_id: str, members: list[tuple[str, Mention]]) -> Entity:
     texts = Counter(m.text for _, m in members)
-    full_names = [t for t in texts if not is_acronym(t)] or list(texts)
+    introduced = {m.text for _, m in members if m.alias_of is not None}
+    full_names = [t for t in texts if not is_acronym(t) and t not in introduced] or \
+        [t for t in texts if not is_acronym(t)] or list(texts)
     name = max(full_names, key=lambda t: (len(_words(t)), texts[t], -len(t), t))
     # an acronym is rarely a person's name, whatever the tagger says
     types = Counter("ORG" if m.type == "PERSON" and is_acronym(m.text) else m.type

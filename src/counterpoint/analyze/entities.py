@@ -24,6 +24,7 @@ TITLES = {
     "bishop", "rabbi", "imam", "sir", "lord", "lady", "officer", "detective", "inspector",
     "spokesman", "spokeswoman", "spokesperson", "ambassador", "chairman", "ceo", "coach",
 }
+MINISTRIES = {"interior", "foreign", "defense", "defence", "finance", "justice", "health"}
 _ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z]{0,2}[A-Z]{1,6}s?)\s*\)")
 _KNOWN_AS = re.compile(
     r",?\s*(?:also known as|better known as|known as|a\.k\.a\.|aka|nicknamed|dubbed)\s+", re.I
@@ -109,7 +110,8 @@ def _is_name(doc, start: int, piece: str) -> bool:
     """Not a capitalised common noun ("Observers") nor a bare designation ("Takfiri")."""
     from counterpoint.analyze.labels import is_designation
 
-    if all(is_designation(word) for word in piece.split()):
+    words = piece.split()
+    if all(is_designation(w) for w in words) or all(w.lower() in TITLES | MINISTRIES for w in words):
         return False
     span = doc.char_span(start, start + len(piece), alignment_mode="expand")
     return span is None or any(t.pos_ == "PROPN" or t.is_upper for t in span)
@@ -135,7 +137,7 @@ def _known_as_aliases(text: str, spans) -> dict[tuple[int, int], tuple[str, tupl
         if not before:
             continue
         name = max(before, key=lambda se: se[1])
-        alias = re.match(r"[\"“']?((?:[A-Z][\w'’.-]*)(?:\s+(?:al-|bin\s+|[A-Z])[\w'’.-]*)*)",
+        alias = re.match(r"(?:the\s+)?[\"“']?((?:[A-Z][\w'’.-]*)(?:\s+(?:al-|bin\s+|[A-Z])[\w'’.-]*)*)",
                          text[match.end():])
         if alias:
             a = match.end() + alias.start(1)

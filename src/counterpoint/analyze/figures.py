@@ -38,7 +38,7 @@ OUTCOMES = {
     "arrest": "arrested", "detain": "arrested", "capture": "captured", "kidnap": "abducted",
     "abduct": "abducted", "hold": "held", "free": "released", "release": "released",
     "displace": "displaced", "flee": "displaced", "evacuate": "evacuated", "uproot": "displaced",
-    "miss": "missing", "rescue": "rescued",
+    "miss": "missing", "missing": "missing", "rescue": "rescued",
 }
 SKIP_NOUNS = {"year", "month", "week", "day", "hour", "minute", "percent", "%", "time", "age",
               "dollar", "euro", "pound", "point", "km", "kilometre", "kilometer", "mile", "meter",
@@ -179,7 +179,8 @@ def _outcome(noun):
                 word = verb.lower_ if verb.tag_ in ("VBN", "VBD") else verb.lemma_.lower()
                 return word, verb
             return None, None
-        if current.dep_ in ("conj", "appos", "pobj"):
+        if current.dep_ in ("conj", "appos", "pobj") or (
+                current.dep_ == "prep" and current.lower_ == "of"):
             current = current.head
             continue
         break

@@ -103,7 +103,7 @@ def _kind(token) -> str | None:
     lower = token.lower_
     if token.pos_ == "VERB":
         return "action" if lemma in ACTION_TERMS or lower in ACTION_TERMS else None
-    if token.ent_type_ in ("PERSON", "GPE", "LOC", "FAC") and token.pos_ == "PROPN":
+    if token.ent_type_ in ("PERSON", "GPE", "LOC", "FAC", "ORG") and token.pos_ == "PROPN":
         return None
     words = {lemma, lower, lower.rstrip("s"), lower[:-2] if lower.endswith("es") else lower}
     if words & ACTOR_TERMS:

@@ -17,7 +17,8 @@ from counterpoint.model import TimeExpression
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-_RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "overnight": -1, "tomorrow": 1}
+_RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "overnight": -1, "last night": -1,
+                  "tomorrow": 1}
 _RELATIVE_WEEKS = {"this week": 0, "last week": -7, "earlier this week": 0, "next week": 7}
 _YEAR = re.compile(r"^(?:in |since |by )?((?:19|20)\d\d)s?$")
 _MONTH_YEAR = re.compile(
@@ -74,6 +75,8 @@ def _parse_absolute(text: str, published: date | None) -> date | None:
     import dateparser
 
     settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
+    if published is None and not re.search(r"\b(?:1[89]|20)\d\d\b", text):
+        return None  # "28 November" with no publication date: the year is unknown
     if published is not None:
         settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
     with warnings.catch_warnings():

@@ -1,0 +1,91 @@
+"""The benchmark helpers: the B-cubed score and the ECB+ loader."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ECBPLUS = (ROOT / ".." / "shared" / "eval" / "ecbplus").resolve()
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.ecbplus import detokenize, load, to_articles  # noqa: E402
+from benchmarks.metrics import bcubed  # noqa: E402
+
+GOLD = {"a": 1, "b": 1, "c": 1, "d": 2, "e": 2}
+
+
+@pytest.mark.parametrize(
+    ("predicted", "precision", "recall"),
+    [
+        # perfect: same partition under other labels
+        ({"a": "x", "b": "x", "c": "x", "d": "y", "e": "y"}, 1.0, 1.0),
+        # all in one cluster: precision per item is 3/5 (a, b, c) or 2/5 (d, e);
+        # mean (3*3/5 + 2*2/5) / 5 = 13/25; recall 1
+        ({k: 0 for k in GOLD}, 13 / 25, 1.0),
+        # all singletons: precision 1; recall 1/3 (a, b, c) or 1/2 (d, e); mean 2/5
+        ({k: k for k in GOLD}, 1.0, 2 / 5),
+        # {a, b} {c, d} {e}: P = (1 + 1 + 1/2 + 1/2 + 1) / 5 = 4/5
+        # R = (2/3 + 2/3 + 1/3 + 1/2 + 1/2) / 5 = 8/15
+        ({"a": 1, "b": 1, "c": 2, "d": 2, "e": 3}, 4 / 5, 8 / 15),
+    ],
+)
+def test_bcubed(predicted, precision, recall):
+    score = bcubed(predicted, GOLD)
+    assert score.precision == pytest.approx(precision)
+    assert score.recall == pytest.approx(recall)
+    assert score.f1 == pytest.approx(2 * precision * recall / (precision + recall))
+
+
+def test_bcubed_needs_the_same_items():
+    with pytest.raises(ValueError, match="different items"):
+        bcubed({"a": 1}, {"a": 1, "b": 1})
+
+
+@pytest.mark.parametrize(
+    ("tokens", "text"),
+    [
+        ("He said `` I ca n't go '' , and left .", 'He said "I can\'t go", and left.'),
+        ("( she ) paid $ 5 ; 90 % of it", "(she) paid $5; 90% of it"),
+        ("a 36 - year - old at 4 : 59 PM", "a 36-year-old at 4:59 PM"),
+        ('" Yes , " I ’ m sure', '"Yes," I’m sure'),
+        ("the Oscars ' audience", "the Oscars' audience"),
+    ],
+)
+def test_detokenize(tokens, text):
+    assert detokenize(tokens.split()) == text
+
+
+@pytest.fixture(scope="module")
+def two_topics():
+    if not ECBPLUS.is_dir():
+        pytest.skip(f"ECB+ is not at {str(ECBPLUS)!r} (shared/ beside the repository)")
+    docs = load(ECBPLUS / "ECB+" / "1") + load(ECBPLUS / "ECB+" / "3")
+    return docs
+
+
+def test_ecbplus_documents(two_topics):
+    assert {d.topic for d in two_topics} == {"1", "3"}
+    assert {d.subtopic for d in two_topics} == {"1_ecb", "1_ecbplus", "3_ecb", "3_ecbplus"}
+    for doc in two_topics:
+        kind = "ecbplus" if doc.name.endswith("ecbplus.xml") else "ecb"
+        assert doc.subtopic == f"{doc.topic}_{kind}"
+        assert doc.text.strip()
+        for bad in (" ,", " .\n", " ;", " n't", "( ", " )", "``", "''"):
+            assert bad not in doc.text, (doc.name, bad)
+        if kind == "ecbplus":  # sentence 0, the source URL, is dropped
+            assert "http" not in doc.text.split("\n")[0]
+
+
+def test_ecbplus_text_reads_naturally(two_topics):
+    first = next(d for d in two_topics if d.name == "1_1ecbplus.xml")
+    assert first.text.startswith("Lindsay Lohan Leaves Betty Ford, Checks Into Malibu Rehab\n")
+    assert "June 13, 2013 4:59 PM EDT" in first.text
+
+
+def test_to_articles(two_topics):
+    articles = to_articles(two_topics[:3])
+    assert [a.outlet for a in articles] == [d.name for d in two_topics[:3]]
+    assert [a.text for a in articles] == [d.text for d in two_topics[:3]]

@@ -1,0 +1,336 @@
+"""resolve: name keys, acronyms, and mentions across articles joined into entities."""
+
+from __future__ import annotations
+
+import pytest
+
+from counterpoint.model import Analysis, Mention, stable_id
+from counterpoint.resolve import initials, is_acronym, name_key, resolve
+
+
+# --- name keys, initials, acronyms ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Kioumars Pourhashemi", "kioumarspourhashemi"),
+        ("Kioumars Pour Hashemi", "kioumarspourhashemi"),
+        ("Brigadier General Kioumars Pour Hashemi", "kioumarspourhashemi"),
+        ("Foreign Minister Abbas Araghchi", "abbasaraghchi"),
+        ("President Bashar al-Assad", "basharassad"),
+        ("Bashar Assad", "basharassad"),
+        ("Hayat Tahrir al-Sham", "hayattahrirsham"),
+        ("Hayat Tahrir Al-Sham", "hayattahrirsham"),
+        ("the Islamic Revolution Guards Corps", "islamicrevolutionguardscorps"),
+        ("Islamic Revolution Guards Corps", "islamicrevolutionguardscorps"),
+        ("  Abbas   Araghchi ", "abbasaraghchi"),
+        ("Abbas\nAraghchi", "abbasaraghchi"),
+        ("Assad's", "assad"),
+        ("Assad’s", "assad"),
+        ("O'Brien", "obrien"),
+        ("O’Brien", "obrien"),
+        ("Jean-Luc Picard", "jeanlucpicard"),
+        ("Mr. Smith", "smith"),
+        ("General", "general"),  # a title alone is kept, not emptied
+    ],
+)
+def test_name_key(text, key):
+    assert name_key(text) == key
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Pourhashemi", "Pour Hashemi"),
+        ("Hayat Tahrir al-Sham", "HAYAT TAHRIR AL-SHAM"),
+        ("Sheikh Hasina", "Hasina"),
+    ],
+)
+def test_name_key_equal_for_variants(a, b):
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Iran", "Iraq"), ("John Smith", "Jane Smith"), ("Austria", "Australia")],
+)
+def test_name_key_differs_for_different_names(a, b):
+    assert name_key(a) != name_key(b)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Islamic Revolution Guards Corps", "irgc"),
+        ("the Islamic Revolution Guards Corps", "irgc"),
+        ("Hayat Tahrir al-Sham", "hts"),
+        ("Syrian Democratic Forces", "sdf"),
+        ("Organisation for the Prohibition of Chemical Weapons", "opcw"),
+        ("Doctors Without Borders", "dwb"),
+    ],
+)
+def test_initials(text, expected):
+    assert initials(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("IRGC", True),
+        ("HTS", True),
+        ("UN", True),
+        ("NGOs", True),
+        ("SDF", True),
+        ("Iran", False),
+        ("Isis", False),
+        ("I", False),
+        ("A", False),
+        ("ABCDEFGHI", False),  # too long for an acronym
+        ("U.N.", False),
+        ("H2O", False),
+    ],
+)
+def test_is_acronym(text, expected):
+    assert is_acronym(text) is expected
+
+
+# --- resolve on hand-built analyses ----------------------------------------------------------
+
+
+def analysis(article_id: str, text: str, names: list[tuple[str, str]],
+             aliases: dict[str, str] | None = None) -> Analysis:
+    """An Analysis of ``text`` whose mentions are ``names`` ((surface, type), in text order).
+
+    ``aliases`` maps a surface to the surface it was introduced as an alias of.
+    """
+    spans: dict[str, tuple[int, int]] = {}
+    mentions = []
+    cursor = 0
+    for surface, type_ in names:
+        start = text.index(surface, cursor)
+        spans.setdefault(surface, (start, start + len(surface)))
+        cursor = start + len(surface)
+        alias_of = spans[aliases[surface]] if aliases and surface in aliases else None
+        mentions.append(Mention(start=start, end=cursor, text=surface, type=type_, sentence=0,
+                                alias_of=alias_of))
+    return Analysis(article_id=article_id, sentences=(), mentions=tuple(mentions), times=(),
+                    figures=(), attributions=(), labels=(), lemmas=())
+
+
+def entity_of(entities, surface):
+    found = [e for e in entities if any(r.text == surface for r in e.mentions)]
+    assert len(found) == 1, f"{surface!r} is in {len(found)} entities"
+    return found[0]
+
+
+def together(entities, a: str, b: str) -> bool:
+    return entity_of(entities, a).id == entity_of(entities, b).id
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Abbas Araghchi", "Abbas Araqchi"),
+        ("Kioumars Pourhashemi", "Kioumars Pour Hashemi"),
+        ("Brigadier General Kioumars Pour Hashemi", "Kioumars Pourhashemi"),
+        ("Bashar al-Assad", "Bashar Assad"),
+    ],
+)
+def test_spelling_variants_of_a_person_merge(first, second):
+    analyses = {
+        "a": analysis("a", f"{first} arrived in the capital on Monday.", [(first, "PERSON")]),
+        "b": analysis("b", f"Officials said {second} had left.", [(second, "PERSON")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert len(entities) == 1
+    assert {r.article for r in entities[0].mentions} == {"a", "b"}
+    assert set(entities[0].aliases) | {entities[0].name} == {first, second}
+
+
+def test_surname_spelling_variants_join_through_their_full_names():
+    analyses = {
+        "a": analysis("a", "Abbas Araghchi spoke. Araghchi then left.",
+                      [("Abbas Araghchi", "PERSON"), ("Araghchi", "PERSON")]),
+        "b": analysis("b", "Abbas Araqchi spoke. Araqchi then left.",
+                      [("Abbas Araqchi", "PERSON"), ("Araqchi", "PERSON")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert len(entities) == 1
+    assert len(entities[0].mentions) == 4
+
+
+def test_bare_surname_spelling_variants_merge():
+    analyses = {
+        "a": analysis("a", "Araghchi met envoys.", [("Araghchi", "PERSON")]),
+        "b": analysis("b", "Araqchi met envoys.", [("Araqchi", "PERSON")]),
+    }
+    assert len(resolve("evt_x", analyses)) == 1
+
+
+@pytest.mark.parametrize(
+    ("acronym", "expansion", "type_"),
+    [
+        ("IRGC", "Islamic Revolution Guards Corps", "ORG"),
+        ("IRGC", "the Islamic Revolution Guards Corps", "ORG"),
+        ("HTS", "Hayat Tahrir al-Sham", "ORG"),
+        ("SDF", "Syrian Democratic Forces", "ORG"),
+    ],
+)
+def test_acronym_joins_its_expansion_from_another_article(acronym, expansion, type_):
+    analyses = {
+        "a": analysis("a", f"A statement from {expansion} followed.", [(expansion, type_)]),
+        # the tagger often calls an acronym a PERSON
+        "b": analysis("b", f"Fighters of the {acronym} advanced.", [(acronym, "PERSON")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert len(entities) == 1
+    entity = entities[0]
+    assert entity.name == expansion
+    assert entity.aliases == (acronym,)
+    assert entity.type == type_
+
+
+def test_acronym_with_two_possible_expansions_stays_apart():
+    analyses = {
+        "a": analysis("a", "Syrian Democratic Forces and Sudanese Defence Force met.",
+                      [("Syrian Democratic Forces", "ORG"), ("Sudanese Defence Force", "ORG")]),
+        "b": analysis("b", "The SDF said nothing.", [("SDF", "ORG")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert len(entities) == 3
+    assert entity_of(entities, "SDF").mentions[0].article == "b"
+
+
+@pytest.mark.parametrize(
+    ("full", "short"),
+    [
+        ("Bashar al-Assad", "Assad"),
+        ("Kioumars Pour Hashemi", "Pour Hashemi"),
+        ("Kioumars Pourhashemi", "Pourhashemi"),
+        ("Abbas Araghchi", "Araghchi"),
+        ("President Bashar al-Assad", "Assad"),
+    ],
+)
+def test_surname_joins_the_single_full_name(full, short):
+    analyses = {
+        "a": analysis("a", f"{full} spoke on Sunday.", [(full, "PERSON")]),
+        "b": analysis("b", f"On Monday {short} flew to Moscow.", [(short, "PERSON")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert len(entities) == 1
+    assert entities[0].name == full
+
+
+def test_ambiguous_surname_does_not_merge():
+    analyses = {
+        "a": analysis("a", "John Smith and Jane Smith testified.",
+                      [("John Smith", "PERSON"), ("Jane Smith", "PERSON")]),
+        "b": analysis("b", "Smith declined to comment.", [("Smith", "PERSON")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert len(entities) == 3
+    assert not together(entities, "John Smith", "Jane Smith")
+    assert not together(entities, "Smith", "John Smith")
+    assert not together(entities, "Smith", "Jane Smith")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "type_"),
+    [
+        ("Iran", "Iraq", "GPE"),
+        ("Slovenia", "Slovakia", "GPE"),
+        ("Austria", "Australia", "GPE"),
+        ("Gambia", "Zambia", "GPE"),
+        ("John Smith", "Jane Smith", "PERSON"),
+    ],
+)
+def test_similar_but_different_names_stay_apart(a, b, type_):
+    analyses = {
+        "a": analysis("a", f"Talks in {a} ended.", [(a, type_)]),
+        "b": analysis("b", f"Talks in {b} ended.", [(b, type_)]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert len(entities) == 2
+    assert {e.name for e in entities} == {a, b}
+
+
+def test_same_spelling_of_different_types_does_not_fuzzy_merge():
+    analyses = {
+        "a": analysis("a", "Jordan Peterson spoke.", [("Jordan Peterson", "PERSON")]),
+        "b": analysis("b", "Jordan Petersen Inc. fell.", [("Jordan Petersen", "ORG")]),
+    }
+    assert len(resolve("evt_x", analyses)) == 2
+
+
+def test_alias_introduced_in_the_text_links():
+    text = "Kioumars Pourhashemi, also known as Haji Hashem, was killed."
+    analyses = {
+        "a": analysis("a", text, [("Kioumars Pourhashemi", "PERSON"), ("Haji Hashem", "PERSON")],
+                      aliases={"Haji Hashem": "Kioumars Pourhashemi"}),
+    }
+    entities = resolve("evt_x", analyses)
+    assert len(entities) == 1
+    assert {entities[0].name, *entities[0].aliases} == {"Kioumars Pourhashemi", "Haji Hashem"}
+
+
+def test_entity_is_named_by_the_name_an_alias_was_introduced_for():
+    text = "Kioumars Pourhashemi, also known as Haji Hashem, was killed."
+    analyses = {
+        "a": analysis("a", text, [("Kioumars Pourhashemi", "PERSON"), ("Haji Hashem", "PERSON")],
+                      aliases={"Haji Hashem": "Kioumars Pourhashemi"}),
+    }
+    (entity,) = resolve("evt_x", analyses)
+    assert entity.name == "Kioumars Pourhashemi"
+    assert entity.aliases == ("Haji Hashem",)
+
+
+def test_alias_from_one_article_gathers_bare_alias_in_another():
+    analyses = {
+        "a": analysis("a", "Kioumars Pourhashemi, also known as Haji Hashem, was killed.",
+                      [("Kioumars Pourhashemi", "PERSON"), ("Haji Hashem", "PERSON")],
+                      aliases={"Haji Hashem": "Kioumars Pourhashemi"}),
+        "b": analysis("b", "Haji Hashem died in Aleppo.", [("Haji Hashem", "PERSON")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert len(entities) == 1
+    assert len(entities[0].mentions) == 3
+
+
+def test_alias_of_is_article_local():
+    """An alias_of span names a mention of the same article, never one elsewhere."""
+    analyses = {
+        "a": analysis("a", "Leila Nouri, known as Umm Ali, spoke.",
+                      [("Leila Nouri", "PERSON"), ("Umm Ali", "PERSON")],
+                      aliases={"Umm Ali": "Leila Nouri"}),
+        # same offsets as "Leila Nouri" in article a, but a different person
+        "b": analysis("b", "Karim Haddad, a trader, spoke.", [("Karim Haddad", "PERSON")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert together(entities, "Leila Nouri", "Umm Ali")
+    assert not together(entities, "Karim Haddad", "Leila Nouri")
+
+
+def test_entities_carry_refs_ids_and_order():
+    analyses = {
+        "a": analysis("a", "Bashar al-Assad met Abbas Araghchi. Assad smiled.",
+                      [("Bashar al-Assad", "PERSON"), ("Abbas Araghchi", "PERSON"),
+                       ("Assad", "PERSON")]),
+        "b": analysis("b", "Assad spoke in Damascus.", [("Assad", "PERSON"), ("Damascus", "GPE")]),
+    }
+    entities = resolve("evt_1", analyses)
+    assert [e.name for e in entities] == ["Bashar al-Assad", "Abbas Araghchi", "Damascus"]
+    assad = entities[0]
+    assert assad.id == stable_id("ent", "evt_1", "basharassad")
+    assert [(r.article, r.start, r.text) for r in assad.mentions] == [
+        ("a", 0, "Bashar al-Assad"), ("a", 36, "Assad"), ("b", 0, "Assad")
+    ]
+    assert entities[2].type == "GPE"
+    assert resolve("evt_1", analyses) == entities  # deterministic
+    assert resolve("evt_2", analyses)[0].id != assad.id
+
+
+def test_norp_mentions_and_empty_input_give_no_entities():
+    analyses = {"a": analysis("a", "Syrian officials spoke.", [("Syrian", "NORP")])}
+    assert resolve("evt_x", analyses) == ()
+    assert resolve("evt_x", {}) == ()

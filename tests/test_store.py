@@ -1,0 +1,301 @@
+"""store: articles, analyses and events survive the database exactly, or not at all."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import counterpoint.store as store_module
+from counterpoint.errors import NotFoundError, StoreError
+from counterpoint.model import (
+    Analysis,
+    Article,
+    Attribution,
+    Event,
+    Figure,
+    Label,
+    Mention,
+    Sentence,
+    Span,
+    TimeExpression,
+)
+from counterpoint.store import Store, decode, encode
+
+TEXT = "Café “Zürich” — 12 killed\r\nLine two  \r\n\tTabbed line with trailing spaces   \r\n"
+
+
+def make_article(id: str = "art_1", text: str = TEXT, *,
+                 published: date | None = date(2024, 11, 29), outlet: str = "Daily A",
+                 **extra) -> Article:
+    return Article(id=id, text=text, outlet=outlet, source=f"{id}.txt", published=published,
+                   **extra)
+
+
+def empty_analysis(article_id: str = "art_1") -> Analysis:
+    return Analysis(article_id=article_id, sentences=(), mentions=(), times=(), figures=(),
+                    attributions=(), labels=(), lemmas=())
+
+
+def sample_analysis(article_id: str = "art_1") -> Analysis:
+    return Analysis(
+        article_id=article_id,
+        sentences=(Sentence(start=0, end=25, text=TEXT[:25]),),
+        mentions=(Mention(start=0, end=4, text="Café", type="ORG", sentence=0),
+                  Mention(start=6, end=12, text="Zürich", type="GPE", sentence=0,
+                          alias_of=(0, 4))),
+        times=(TimeExpression(start=0, end=4, text="Café", value=None, granularity="unknown"),
+               TimeExpression(start=6, end=12, text="Zürich", value=date(2024, 11, 28))),
+        figures=(Figure(start=16, end=25, text="12 killed", value=12.0, qualifier=None,
+                        what="killed", who=None, number=Span(start=16, end=18, text="12"),
+                        includes=("children",), parent=None, attributed_to="police"),),
+        attributions=(Attribution(source=None, cue=Span(start=0, end=1, text="C"),
+                                  content=Span(start=1, end=4, text="afé"), direct=True,
+                                  speaker=None),),
+        labels=(Label(start=6, end=12, text="Zürich", voice="quoted", speaker="X", kind="actor",
+                      target=Span(start=0, end=4, text="Café")),),
+        lemmas=(("café", "kill"), ()),
+        embedding=(0.6, -0.8),
+        event_date=date(2024, 11, 28),
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store(tmp_path / "cp.duckdb") as s:
+        yield s
+
+
+# --- articles --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [TEXT, "  leading and trailing  ", "a\rb\nc\r\n", "emoji 🌍 and ‘quotes’ and ß", "x" * 100_000],
+)
+def test_article_round_trip_keeps_text_exact(store, text):
+    article = make_article(text=text, title="Tïtle", dateline="TEHRAN", url="https://e.x/a",
+                           body_start=3)
+    assert store.has_article(article.id) is False
+    assert store.add(article, empty_analysis()) is True
+    assert store.has_article(article.id) is True
+    (back,) = store.articles()
+    assert back == article
+    assert back.text == text and len(back.text) == len(text)
+
+
+def test_adding_an_article_twice_changes_nothing(store):
+    article = make_article()
+    assert store.add(article, sample_analysis()) is True
+    other = make_article(text="different text", outlet="Other")
+    assert store.add(other, empty_analysis()) is False
+    assert store.add(article, empty_analysis()) is False
+    assert store.articles() == [article]
+    assert store.analyses([article.id]) == {article.id: sample_analysis()}
+
+
+def test_articles_keep_ingest_order_and_filter_by_id(store):
+    ids = ["art_c", "art_a", "art_b"]
+    for i in ids:
+        store.add(make_article(i, text=f"text {i}"), empty_analysis(i))
+    assert [a.id for a in store.articles()] == ids
+    assert [a.id for a in store.articles(["art_b", "art_c"])] == ["art_c", "art_b"]
+    assert store.articles([]) == []
+    assert [(a.id, an.article_id) for a, an in store.iter_pairs()] == [(i, i) for i in ids]
+
+
+def test_article_without_optional_fields(store):
+    article = make_article(published=None)
+    store.add(article, empty_analysis())
+    (back,) = store.articles()
+    assert back.published is None and back.title is None and back.url is None
+    assert back == article
+
+
+def test_failure_mid_write_leaves_nothing(store, monkeypatch):
+    def broken(value):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store_module, "encode", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        store.add(make_article(), sample_analysis())
+    assert store.has_article("art_1") is False
+    assert store.articles() == []
+    assert store.analyses(["art_1"]) == {}
+    monkeypatch.undo()
+    # the store still works, and the article can be written now
+    assert store.add(make_article(), sample_analysis()) is True
+    assert store.analyses(["art_1"])["art_1"] == sample_analysis()
+
+
+def test_reopening_keeps_the_data(tmp_path):
+    path = tmp_path / "cp.duckdb"
+    article, analysis = make_article(), sample_analysis()
+    event = Event(id="evt_0123456789abcdef", article_ids=(article.id,), title="T")
+    with Store(path) as first:
+        first.add(article, analysis)
+        first.save_events([event])
+    with Store(path) as second:
+        assert second.articles() == [article]
+        assert second.analyses([article.id]) == {article.id: analysis}
+        assert second.events() == [event]
+        assert second.add(article, analysis) is False
+
+
+def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path):
+    path = tmp_path / "notes.duckdb"
+    path.write_text("just some notes\n" * 100)
+    with pytest.raises(StoreError, match="notes.duckdb"):
+        Store(path)
+
+
+# --- analyses: the JSON codec ----------------------------------------------------------------
+
+texts = st.text(max_size=20)
+offsets = st.integers(min_value=0, max_value=10_000)
+maybe_date = st.none() | st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+spans = st.builds(Span, start=offsets, end=offsets, text=texts)
+sentences = st.builds(Sentence, start=offsets, end=offsets, text=texts)
+mentions = st.builds(
+    Mention, start=offsets, end=offsets, text=texts,
+    type=st.sampled_from(["PERSON", "ORG", "GPE", "NORP"]), sentence=offsets,
+    alias_of=st.none() | st.tuples(offsets, offsets),
+)
+times = st.builds(
+    TimeExpression, start=offsets, end=offsets, text=texts, value=maybe_date,
+    granularity=st.sampled_from(["day", "week", "month", "year", "unknown"]),
+)
+figures = st.builds(
+    Figure, start=offsets, end=offsets, text=texts, value=finite,
+    qualifier=st.none() | st.sampled_from(["at least", "dozens"]), what=texts,
+    who=st.none() | texts, number=spans, includes=st.lists(texts, max_size=3).map(tuple),
+    parent=st.none() | offsets, attributed_to=st.none() | texts, sentence=offsets,
+)
+attributions = st.builds(
+    Attribution, source=st.none() | spans, cue=spans, content=spans, direct=st.booleans(),
+    speaker=st.none() | texts,
+)
+labels = st.builds(
+    Label, start=offsets, end=offsets, text=texts,
+    voice=st.sampled_from(["own", "quoted", "attributed"]), speaker=st.none() | texts,
+    kind=st.sampled_from(["actor", "event", "action"]), target=st.none() | spans,
+    sentence=offsets,
+)
+
+
+def few(strategy):
+    return st.lists(strategy, max_size=3).map(tuple)
+
+
+analyses = st.builds(
+    Analysis, article_id=st.text(min_size=1, max_size=20), sentences=few(sentences),
+    mentions=few(mentions), times=few(times), figures=few(figures),
+    attributions=few(attributions), labels=few(labels),
+    lemmas=few(st.lists(texts, max_size=3).map(tuple)), embedding=few(finite),
+    event_date=maybe_date,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(analyses)
+def test_encode_decode_round_trip(analysis):
+    data = json.loads(json.dumps(encode(analysis)))
+    assert decode(Analysis, data) == analysis
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(analysis=analyses)
+def test_analysis_round_trip_through_the_store(analysis):
+    with Store(":memory:") as s:
+        article = make_article(analysis.article_id)
+        s.add(article, analysis)
+        assert s.analyses([article.id]) == {article.id: analysis}
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        (Span, Span(start=1, end=2, text="x")),
+        (Mention, Mention(start=0, end=1, text="A", type="ORG", sentence=0, alias_of=(3, 9))),
+        (TimeExpression, TimeExpression(start=0, end=4, text="2019", value=date(2019, 1, 1),
+                                        granularity="year")),
+        (Analysis, sample_analysis()),
+        (Analysis, empty_analysis()),
+    ],
+)
+def test_encode_is_plain_json(kind, value):
+    data = encode(value)
+    assert json.loads(json.dumps(data)) == data
+    assert decode(kind, data) == value
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+def stored_events(store: Store) -> tuple[Article, ...]:
+    arts = (
+        make_article("art_a", "a", published=date(2024, 3, 5)),
+        make_article("art_b", "b", published=date(2024, 3, 5)),
+        make_article("art_copy", "copy", published=date(2024, 3, 6)),
+        make_article("art_old", "old", published=date(2023, 1, 1)),
+    )
+    for art in arts:
+        store.add(art, empty_analysis(art.id))
+    return arts
+
+
+EVENTS = [
+    Event(id="evt_aaaaaaaaaaaaaaaa", article_ids=("art_a", "art_b", "art_copy"), title="Quake",
+          copies={"art_copy": "art_a"}),
+    Event(id="evt_bbbbbbbbbbbbbbbb", article_ids=("art_old",), title="Older, “quoted” title"),
+]
+
+
+def test_events_round_trip_with_copies(store):
+    stored_events(store)
+    store.save_events(EVENTS)
+    assert store.events() == EVENTS  # the most recently published first
+
+
+def test_save_events_replaces_the_grouping(store):
+    stored_events(store)
+    store.save_events(EVENTS)
+    regrouped = [Event(id="evt_cccccccccccccccc", article_ids=("art_a", "art_b", "art_copy",
+                                                               "art_old"), title="All")]
+    store.save_events(regrouped)
+    assert store.events() == regrouped
+    store.save_events([])
+    assert store.events() == []
+
+
+def test_failed_save_events_keeps_the_old_grouping(store):
+    stored_events(store)
+    store.save_events(EVENTS)
+    clash = [EVENTS[0], Event(id="evt_dddddddddddddddd", article_ids=("art_a",), title="Dup")]
+    with pytest.raises(duckdb.ConstraintException):
+        store.save_events(clash)  # art_a in two events breaks the primary key
+    assert store.events() == EVENTS
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("evt_aaaaaaaaaaaaaaaa", 0), ("evt_aaaa", 0), ("evt_bb", 1), ("evt_bbbbbbbbb", 1)],
+)
+def test_event_by_id_or_prefix(store, query, expected):
+    stored_events(store)
+    store.save_events(EVENTS)
+    assert store.event(query) == EVENTS[expected]
+
+
+@pytest.mark.parametrize("query", ["evt_zzzzzzzz", "evt_a", "evt", "", "aaaaaaaa"])
+def test_unknown_event_is_not_found(store, query):
+    stored_events(store)
+    store.save_events(EVENTS)
+    with pytest.raises(NotFoundError, match="No event"):
+        store.event(query)
