@@ -140,21 +140,13 @@ def _widen(doc, token):
 
 
 def _voice(start: int, end: int, offset: int, attributions, quotes):
-    for q0, q1 in quotes:
-        if offset + q0 <= start and end <= offset + q1:
-            speaker = None
-            for attribution in attributions:
-                c = attribution.content
-                if c.start - 1 <= offset + q0 and offset + q1 <= c.end + 1 or (
-                    c.start <= start < c.end and attribution.direct):
-                    speaker = attribution.speaker
-                    break
-                if attribution.content.start <= start < attribution.content.end:
-                    speaker = attribution.speaker
-            return "quoted", speaker
-    for attribution in attributions:
-        if attribution.content.start <= start and end <= attribution.content.end:
-            return "attributed", attribution.speaker
+    """Quoted, attributed or own; the speaker is that of the innermost speech around the term."""
+    around = [x for x in attributions if x.content.start - 1 <= start and end <= x.content.end + 1]
+    speaker = min(around, key=lambda x: x.content.end - x.content.start).speaker if around else None
+    if any(offset + q0 <= start and end <= offset + q1 for q0, q1 in quotes):
+        return "quoted", speaker
+    if around:
+        return "attributed", speaker
     return "own", None
 
 
