@@ -140,9 +140,7 @@ def _merge_quote_pairs(tokens: list[str]) -> list[str]:
 
 def to_articles(docs: Iterable[Doc]) -> list[Article]:
     """Articles for counterpoint, one per document; the outlet is the document name."""
-    return [
-        article_from_text(doc.text, source=str(doc.path), outlet=doc.name) for doc in docs
-    ]
+    return [article_from_text(doc.text, source=str(doc.path), outlet=doc.name) for doc in docs]
 
 
 def _sort_key(file: Path) -> tuple[int, int, str]:

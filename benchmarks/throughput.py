@@ -30,15 +30,15 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.ecbplus import load, to_articles  # noqa: E402
-from benchmarks.metrics import bcubed  # noqa: E402
-from counterpoint import pipeline  # noqa: E402
-from counterpoint.analyze import analyze_many  # noqa: E402
-from counterpoint.analyze.nlp import MODEL  # noqa: E402
-from counterpoint.errors import CounterpointError  # noqa: E402
-from counterpoint.ingest import SUFFIXES, read_paths  # noqa: E402
-from counterpoint.model import Article  # noqa: E402
-from counterpoint.store import Store  # noqa: E402
+from benchmarks.ecbplus import load, to_articles
+from benchmarks.metrics import bcubed
+from counterpoint import pipeline
+from counterpoint.analyze import analyze_many
+from counterpoint.analyze.nlp import MODEL
+from counterpoint.errors import CounterpointError
+from counterpoint.ingest import SUFFIXES, read_paths
+from counterpoint.model import Article
+from counterpoint.store import Store
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,11 +47,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not data.exists():
         print(f"No such file or folder {str(data)!r}; pass --data with a folder", file=sys.stderr)
         return 2
-    is_xml = data.suffix == ".xml" or (data.is_dir() and next(data.rglob("*.xml"), None) is not None)
-    result: dict = {"data": str(data), "kind": "ecbplus" if is_xml else "files",
-                    "limit": args.limit, "workers": args.workers,
-                    "date": date.today().isoformat(), "machine": machine(),
-                    "load_average_start": list(os.getloadavg())}
+    is_xml = data.suffix == ".xml" or (
+        data.is_dir() and next(data.rglob("*.xml"), None) is not None
+    )
+    result: dict = {
+        "data": str(data),
+        "kind": "ecbplus" if is_xml else "files",
+        "limit": args.limit,
+        "workers": args.workers,
+        "date": date.today().isoformat(),
+        "machine": machine(),
+        "load_average_start": list(os.getloadavg()),
+    }
     stages: dict[str, float | None] = {}
     sampler = RssSampler()
     sampler.start()
@@ -76,8 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         articles = list(read_paths([data]).articles)  # for the baseline; not timed as a stage
         t = time.perf_counter()
         pipeline.ingest([data], store, workers=args.workers)
-        stages.update(read_s=None, analyze_s=None, store_s=None, group_s=None,
-                      ingest_s=time.perf_counter() - t)
+        stages.update(
+            read_s=None,
+            analyze_s=None,
+            store_s=None,
+            group_s=None,
+            ingest_s=time.perf_counter() - t,
+        )
     t = time.perf_counter()
     events = store.events()
     failures = 0
@@ -114,8 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _ingest_articles(articles: list[Article], store: Store, *, workers: int,
-                     stages: dict[str, float | None]) -> None:
+def _ingest_articles(
+    articles: list[Article], store: Store, *, workers: int, stages: dict[str, float | None]
+) -> None:
     """What :func:`counterpoint.pipeline.ingest` does after reading, stage by stage."""
     unique = list({a.id: a for a in articles}.values())
     new = [a for a in unique if not store.has_article(a.id)]
@@ -236,7 +249,9 @@ def machine() -> dict[str, object]:
     except OSError:
         pass
     return {
-        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "nproc": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
         "cpu_count": os.cpu_count(),
         "cpu_model": model,
         "platform": platform.platform(),
@@ -267,7 +282,10 @@ def print_table(r: dict) -> None:
         ("articles/s end to end", fmt(r["articles_per_s"])),
         ("CPU seconds (self + children)", fmt(r["cpu_s"], " s")),
         ("peak RSS self + max child", fmt(r["peak_rss_mb"], " MB")),
-        ("  self / max child", f"{fmt(r['peak_rss_self_mb'])} / {fmt(r['peak_rss_child_max_mb'])} MB"),
+        (
+            "  self / max child",
+            f"{fmt(r['peak_rss_self_mb'])} / {fmt(r['peak_rss_child_max_mb'])} MB",
+        ),
         ("peak RSS, all processes (sampled)", fmt(r["peak_rss_tree_sampled_mb"], " MB")),
     ]
     if "baseline_spacy_articles_per_s" in r:
@@ -277,14 +295,19 @@ def print_table(r: dict) -> None:
         ]
     if "bcubed_f1" in r:
         rows += [
-            ("B-cubed P / R / F1",
-             f"{r['bcubed_precision']:.3f} / {r['bcubed_recall']:.3f} / {r['bcubed_f1']:.3f}"),
-            ("  F1 topic-as-cluster / singletons",
-             f"{r['bcubed_f1_topic_as_cluster']:.3f} / {r['bcubed_f1_all_singletons']:.3f}"),
+            (
+                "B-cubed P / R / F1",
+                f"{r['bcubed_precision']:.3f} / {r['bcubed_recall']:.3f} / {r['bcubed_f1']:.3f}",
+            ),
+            (
+                "  F1 topic-as-cluster / singletons",
+                f"{r['bcubed_f1_topic_as_cluster']:.3f} / {r['bcubed_f1_all_singletons']:.3f}",
+            ),
         ]
     m = r["machine"]
-    print(f"{m['nproc']} cores ({m['cpu_model']}), Python {m['python']}, {r['data']}",
-          file=sys.stderr)
+    print(
+        f"{m['nproc']} cores ({m['cpu_model']}), Python {m['python']}, {r['data']}", file=sys.stderr
+    )
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"  {key:<{width}}  {value:>14}", file=sys.stderr)
@@ -295,13 +318,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Time counterpoint end to end (ingest -> analyze -> group -> compare).",
         epilog="example: benchmarks/throughput.py --data ../shared/eval/ecbplus --workers 2",
     )
-    parser.add_argument("--data", required=True,
-                        help=f"a folder of ECB+ XML, or of {', '.join(SUFFIXES)} files")
-    parser.add_argument("--limit", type=int, default=None,
-                        help="only the first N documents, in sorted order")
+    parser.add_argument(
+        "--data", required=True, help=f"a folder of ECB+ XML, or of {', '.join(SUFFIXES)} files"
+    )
+    parser.add_argument(
+        "--limit", type=int, default=None, help="only the first N documents, in sorted order"
+    )
     parser.add_argument("--workers", type=int, default=1, help="analysis processes")
-    parser.add_argument("--no-baseline", action="store_true",
-                        help="skip the spaCy-alone baseline")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the spaCy-alone baseline")
     return parser
 
 

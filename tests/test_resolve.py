@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from counterpoint.model import Analysis, Mention, stable_id
-from counterpoint.resolve import initials, is_acronym, name_key, resolve
+from counterpoint.lexicon import initials, is_acronym, name_key
+from counterpoint.resolve import resolve
 
 
 # --- name keys, initials, acronyms ---------------------------------------------------------

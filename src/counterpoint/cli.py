@@ -27,21 +27,33 @@ DEFAULT_DB = "counterpoint.duckdb"
 err = Console(stderr=True)
 
 db_option = click.option(
-    "--db", type=click.Path(dir_okay=False), default=None,
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=None,
     help=f"Database file. compare: none (work in memory); other commands: ./{DEFAULT_DB}. "
     "Also read from COUNTERPOINT_DB.",
 )
 format_option = click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
     help="Output format.",
 )
 output_option = click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
     help="Write the report to this file instead of stdout.",
 )
 workers_option = click.option(
-    "--workers", type=click.IntRange(1, 64), default=min(2, os.cpu_count() or 1),
-    show_default=True, help="Processes that analyse articles in parallel.",
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=min(2, os.cpu_count() or 1),
+    show_default=True,
+    help="Processes that analyse articles in parallel.",
 )
 
 
@@ -61,7 +73,9 @@ def main() -> None:
 @format_option
 @output_option
 @db_option
-@click.option("--outlet", default=None, help="Outlet name for .txt/.html inputs (default: file name).")
+@click.option(
+    "--outlet", default=None, help="Outlet name for .txt/.html inputs (default: file name)."
+)
 @workers_option
 def compare_command(paths, fmt, output, db, outlet, workers) -> None:
     """Group articles into events and compare how each outlet reports each event.
@@ -76,7 +90,8 @@ def compare_command(paths, fmt, output, db, outlet, workers) -> None:
     db = db or os.environ.get("COUNTERPOINT_DB")
     with _failing_nicely(), _open(db or ":memory:") as store, _progress() as progress:
         comparisons, failures = pipeline.compare_paths(
-            paths, store=store, outlet=outlet, workers=workers, progress=progress)
+            paths, store=store, outlet=outlet, workers=workers, progress=progress
+        )
     _report_failures(failures)
     if comparisons:
         _write(render(comparisons, fmt, width=_width()), output)
@@ -86,7 +101,9 @@ def compare_command(paths, fmt, output, db, outlet, workers) -> None:
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
-@click.option("--outlet", default=None, help="Outlet name for .txt/.html inputs (default: file name).")
+@click.option(
+    "--outlet", default=None, help="Outlet name for .txt/.html inputs (default: file name)."
+)
 @workers_option
 def ingest_command(paths, db, outlet, workers) -> None:
     """Add articles to the database and group them into events.
@@ -100,15 +117,23 @@ def ingest_command(paths, db, outlet, workers) -> None:
     with _failing_nicely(), _open(_db(db)) as store, _progress() as progress:
         report = pipeline.ingest(paths, store, outlet=outlet, workers=workers, progress=progress)
     _report_failures(report.failures)
-    err.print(f"{len(report.added)} articles added, {len(report.known)} already stored, "
-              f"{len(report.events)} events in {_db(db)}")
+    err.print(
+        f"{len(report.added)} articles added, {len(report.known)} already stored, "
+        f"{len(report.events)} events in {_db(db)}"
+    )
     sys.exit(1 if report.failures else 0)
 
 
 @main.command("events")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 def events_command(db, fmt) -> None:
     """List the events in the database, most recent first.
 
@@ -129,9 +154,14 @@ def events_command(db, fmt) -> None:
     for column in ("id", "title", "dates", "outlets", "articles", "independent"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(row["id"], row["title"], " – ".join(d or "?" for d in row["date_range"]),
-                      ", ".join(row["outlets"]), str(row["article_count"]),
-                      str(row["independent_sources"]))
+        table.add_row(
+            row["id"],
+            row["title"],
+            " – ".join(d or "?" for d in row["date_range"]),
+            ", ".join(row["outlets"]),
+            str(row["article_count"]),
+            str(row["independent_sources"]),
+        )
     Console(width=_width()).print(table)
 
 
@@ -156,7 +186,8 @@ def _event_row(event, articles) -> dict:
     members = [articles[a] for a in event.article_ids]
     dates = sorted(a.published.isoformat() for a in members if a.published)
     return {
-        "id": event.id, "title": event.title,
+        "id": event.id,
+        "title": event.title,
         "date_range": [dates[0], dates[-1]] if dates else [None, None],
         "outlets": sorted({a.outlet for a in members}),
         "article_count": len(members),

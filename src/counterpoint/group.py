@@ -23,8 +23,8 @@ from datetime import date
 
 import numpy as np
 
+from counterpoint.lexicon import NAME_TYPES, name_key
 from counterpoint.model import Analysis, Article, Event, stable_id
-from counterpoint.resolve import ENTITY_TYPES, name_key
 
 JOIN_THRESHOLD = 0.55
 EMBEDDING_WEIGHT = 0.65
@@ -70,8 +70,13 @@ class Grouper:
         shingles = _shingles(article.text[article.body_start :])
         if best is None:
             best = _Open(
-                id=stable_id("evt", article.id), article_ids=[], outlets=[],
-                centroid=np.zeros_like(vector), names=set(), dates=[], titles=[],
+                id=stable_id("evt", article.id),
+                article_ids=[],
+                outlets=[],
+                centroid=np.zeros_like(vector),
+                names=set(),
+                dates=[],
+                titles=[],
             )
             self._events.append(best)
         original = _copy_of(best, shingles)
@@ -99,8 +104,9 @@ class Grouper:
 
     def events(self) -> list[Event]:
         return [
-            Event(id=e.id, article_ids=tuple(e.article_ids), title=e.titles[0],
-                  copies=dict(e.copies))
+            Event(
+                id=e.id, article_ids=tuple(e.article_ids), title=e.titles[0], copies=dict(e.copies)
+            )
             for e in self._events
         ]
 
@@ -115,7 +121,7 @@ def group(pairs: Iterable[tuple[Article, Analysis]]) -> list[Event]:
 
 def specific_names(analysis: Analysis) -> set[str]:
     """Keys of the people, organisations and places an article names."""
-    return {name_key(m.text) for m in analysis.mentions if m.type in ENTITY_TYPES} - {""}
+    return {name_key(m.text) for m in analysis.mentions if m.type in NAME_TYPES} - {""}
 
 
 def title_of(article: Article, analysis: Analysis) -> str:
@@ -132,7 +138,10 @@ def title_of(article: Article, analysis: Analysis) -> str:
 
 def _shingles(text: str) -> set[int]:
     words = re.findall(r"\w+", text.lower())
-    return {zlib.crc32(" ".join(words[i : i + SHINGLE]).encode()) for i in range(max(1, len(words) - SHINGLE + 1))}
+    return {
+        zlib.crc32(" ".join(words[i : i + SHINGLE]).encode())
+        for i in range(max(1, len(words) - SHINGLE + 1))
+    }
 
 
 def _copy_of(event: _Open, shingles: set[int]) -> str | None:

@@ -185,6 +185,8 @@ class Fact:
 class FigureReport(Ref):
     value: float
     qualifier: str | None
+    who: str | None = None
+    """The counted group as this report words it."""
     includes: tuple[str, ...] = ()
 
 

@@ -17,6 +17,7 @@ from counterpoint.errors import CounterpointError, InputError
 from counterpoint.group import Grouper
 from counterpoint.ingest import read_paths
 from counterpoint.model import Comparison, Event
+from counterpoint.resolve import resolve
 from counterpoint.store import Store
 
 Progress = Callable[[int, int], None]
@@ -49,22 +50,25 @@ def ingest(
     result = read_paths(paths, outlet=outlet)
     failures = list(result.failures)
     unique = list({a.id: a for a in result.articles}.values())
-    new = [a for a in unique if not store.has_article(a.id)]
-    known = tuple(a.id for a in unique if store.has_article(a.id))
+    stored = {a.id for a in unique if store.has_article(a.id)}
+    new = [a for a in unique if a.id not in stored]
     added = []
-    done = 0
-    for article, analysis in zip(new, analyze_many(new, workers=workers)):
+    analyses = analyze_many(new, workers=workers)
+    for done, (article, analysis) in enumerate(zip(new, analyses), start=1):
         try:
             if store.add(article, analysis):
                 added.append(article.id)
         except CounterpointError as exc:
             failures.append(InputError(str(exc), source=article.source))
-        done += 1
         if progress:
             progress(done, len(new))
     events = regroup(store)
-    return IngestReport(added=tuple(added), known=known, failures=tuple(failures),
-                        events=tuple(events))
+    return IngestReport(
+        added=tuple(added),
+        known=tuple(a.id for a in unique if a.id in stored),
+        failures=tuple(failures),
+        events=tuple(events),
+    )
 
 
 def regroup(store: Store) -> list[Event]:
@@ -86,7 +90,8 @@ def compare_event(store: Store, event: Event | str) -> Comparison:
     if isinstance(event, str):
         event = store.event(event)
     articles = {a.id: a for a in store.articles(event.article_ids)}
-    return compare(event, articles, store.analyses(event.article_ids))
+    analyses = store.analyses(event.article_ids)
+    return compare(event, articles, analyses, resolve(event.id, analyses))
 
 
 def compare_paths(
@@ -102,9 +107,6 @@ def compare_paths(
     report = ingest(paths, store, outlet=outlet, workers=workers, progress=progress)
     wanted = set(report.article_ids)
     comparisons = [
-        compare_event(store, event)
-        for event in store.events()
-        if wanted & set(event.article_ids)
+        compare_event(store, event) for event in store.events() if wanted & set(event.article_ids)
     ]
     return comparisons, report.failures
-

@@ -15,50 +15,13 @@ Two mentions name the same entity when
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
+from counterpoint.lexicon import NAME_TYPES, TITLES, initials, is_acronym, name_key, name_words
 from counterpoint.model import Analysis, Entity, Mention, Ref, stable_id
 
-TITLE_WORDS = {
-    "brigadier", "general", "gen", "colonel", "col", "major", "maj", "captain", "capt",
-    "lieutenant", "lt", "commander", "admiral", "sergeant", "president", "prime", "minister",
-    "secretary", "senator", "sen", "governor", "gov", "mayor", "king", "queen", "prince",
-    "sheikh", "ayatollah", "dr", "mr", "mrs", "ms", "judge", "justice", "rep", "chief", "pope",
-    "sir", "lord", "lady", "foreign", "defense", "defence", "interior", "haji", "hajj",
-}
-CONNECTORS = {"of", "for", "the", "and", "de", "du", "la", "le", "&"}
-ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT")
 FUZZY_MIN = 0.93
-
-
-def name_key(text: str) -> str:
-    """The comparison key of a name: ``Brigadier General Kioumars Pour Hashemi`` -> kioumarspourhashemi."""
-    words = _words(text)
-    while len(words) > 1 and words[0] in TITLE_WORDS:
-        words = words[1:]
-    return "".join(words)
-
-
-def _words(text: str) -> list[str]:
-    text = text.lower().replace("’", "'")
-    text = re.sub(r"'s\b", "", text)
-    text = re.sub(r"\b(?:al|el|ul|ad|as|ash|an)-", "", text)
-    words = re.findall(r"[a-z0-9]+", text)
-    if words and words[0] in ("the", "a", "an"):
-        words = words[1:]
-    return words
-
-
-def initials(text: str) -> str:
-    """``Islamic Revolution Guards Corps`` -> irgc; ``Hayat Tahrir al-Sham`` -> hts."""
-    return "".join(w[0] for w in _words(text) if w not in CONNECTORS)
-
-
-def is_acronym(text: str) -> bool:
-    letters = text.rstrip("s")
-    return 2 <= len(letters) <= 7 and letters.isupper() and letters.isalpha()
 
 
 class _UnionFind:
@@ -83,15 +46,17 @@ def resolve(event_id: str, analyses: Mapping[str, Analysis]) -> tuple[Entity, ..
         (article_id, m)
         for article_id, analysis in analyses.items()
         for m in analysis.mentions
-        if m.type in ENTITY_TYPES
+        if m.type in NAME_TYPES
     ]
     if not mentions:
         return ()
     keys = [name_key(m.text) for _, m in mentions]
     groups = _link(mentions, keys)
     return tuple(
-        sorted((_entity(event_id, [mentions[i] for i in members]) for members in groups),
-               key=lambda e: (-len(e.mentions), e.name))
+        sorted(
+            (_entity(event_id, [mentions[i] for i in members]) for members in groups),
+            key=lambda e: (-len(e.mentions), e.name),
+        )
     )
 
 
@@ -110,8 +75,8 @@ def _link(mentions: Sequence[tuple[str, Mention]], keys: list[str]) -> list[list
                 uf.union(i, target)
     names = {keys[i]: i for i, (_, m) in enumerate(mentions) if not is_acronym(m.text) and keys[i]}
     by_initials: dict[str, list[int]] = defaultdict(list)
-    for key, i in names.items():
-        if len(_words(mentions[i][1].text)) >= 2:
+    for i in names.values():
+        if len(name_words(mentions[i][1].text)) >= 2:
             by_initials[initials(mentions[i][1].text)].append(i)
     for i, (_, m) in enumerate(mentions):  # acronyms
         if is_acronym(m.text):
@@ -129,23 +94,35 @@ def _link(mentions: Sequence[tuple[str, Mention]], keys: list[str]) -> list[list
 def _link_partial_names(mentions, keys, uf: _UnionFind) -> None:
     """``Pour Hashemi`` or ``Assad`` joins the one longer person name it ends."""
     people = {keys[i]: i for i, (_, m) in enumerate(mentions) if m.type == "PERSON" and keys[i]}
-    full = [(key, i) for key, i in people.items() if len(_words(mentions[i][1].text)) >= 2]
+    full = [(key, i) for key, i in people.items() if len(name_words(mentions[i][1].text)) >= 2]
     for key, i in people.items():
-        words = _words(mentions[i][1].text)
-        while len(words) > 1 and words[0] in TITLE_WORDS:
+        words = name_words(mentions[i][1].text)
+        while len(words) > 1 and words[0] in TITLES:
             words = words[1:]
         if not words:
             continue
         tail = "".join(words)
-        owners = {uf.find(j) for other, j in full if other != key and other.endswith(tail)
-                  and len(other) > len(tail)}
+        owners = {
+            uf.find(j)
+            for other, j in full
+            if other != key and other.endswith(tail) and len(other) > len(tail)
+        }
         if len(owners) == 1:
             uf.union(i, owners.pop())
 
 
 # Letters that transliterations of one sound alternate between (Araghchi / Araqchi).
-TRANSLITERATIONS = (("gh", "q"), ("kh", "k"), ("ou", "u"), ("ee", "i"), ("ph", "f"), ("dh", "d"),
-                    ("j", "y"), ("w", "v"), ("e", "i"))
+TRANSLITERATIONS = (
+    ("gh", "q"),
+    ("kh", "k"),
+    ("ou", "u"),
+    ("ee", "i"),
+    ("ph", "f"),
+    ("dh", "d"),
+    ("j", "y"),
+    ("w", "v"),
+    ("e", "i"),
+)
 
 
 def transliteration_key(key: str) -> str:
@@ -180,13 +157,17 @@ def _link_spelling_variants(mentions, keys, uf: _UnionFind) -> None:
 def _entity(event_id: str, members: list[tuple[str, Mention]]) -> Entity:
     texts = Counter(m.text for _, m in members)
     introduced = {m.text for _, m in members if m.alias_of is not None}
-    full_names = [t for t in texts if not is_acronym(t) and t not in introduced] or \
-        [t for t in texts if not is_acronym(t)] or list(texts)
-    name = max(full_names, key=lambda t: (len(_words(t)), texts[t], -len(t), t))
+    full_names = (
+        [t for t in texts if not is_acronym(t) and t not in introduced]
+        or [t for t in texts if not is_acronym(t)]
+        or list(texts)
+    )
+    name = max(full_names, key=lambda t: (len(name_words(t)), texts[t], -len(t), t))
     # an acronym is rarely a person's name, whatever the tagger says
-    types = Counter("ORG" if m.type == "PERSON" and is_acronym(m.text) else m.type
-                    for _, m in members)
-    type_ = max(types, key=lambda t: (types[t], -ENTITY_TYPES.index(t)))
+    types = Counter(
+        "ORG" if m.type == "PERSON" and is_acronym(m.text) else m.type for _, m in members
+    )
+    type_ = max(types, key=lambda t: (types[t], -NAME_TYPES.index(t)))
     mentions = tuple(
         Ref(article=article_id, start=m.start, end=m.end, text=m.text)
         for article_id, m in sorted(members, key=lambda am: (am[0], am[1].start))

@@ -37,8 +37,18 @@ CREATE TABLE IF NOT EXISTS event_article (
     article_id VARCHAR PRIMARY KEY, event_id VARCHAR NOT NULL, copy_of VARCHAR
 );
 """
-ARTICLE_COLUMNS = ("id", "outlet", "title", "published", "dateline", "url", "source",
-                   "language", "body_start", "text")
+ARTICLE_COLUMNS = (
+    "id",
+    "outlet",
+    "title",
+    "published",
+    "dateline",
+    "url",
+    "source",
+    "language",
+    "body_start",
+    "text",
+)
 
 
 class Store:
@@ -76,6 +86,8 @@ class Store:
         """Store an article with its analysis; False if it was already there."""
         if self.has_article(article.id):
             return False
+        import duckdb
+
         values = [getattr(article, c) for c in ARTICLE_COLUMNS]
         self._db.execute("BEGIN TRANSACTION")
         try:
@@ -85,11 +97,17 @@ class Store:
                 f"VALUES (?, {', '.join('?' * len(ARTICLE_COLUMNS))})",
                 [seq, *values],
             )
-            self._db.execute("INSERT INTO analysis VALUES (?, ?)",
-                             [article.id, json.dumps(encode(analysis))])
+            self._db.execute(
+                "INSERT INTO analysis VALUES (?, ?)", [article.id, json.dumps(encode(analysis))]
+            )
             self._db.execute("COMMIT")
-        except Exception:
+        except Exception as exc:
             self._db.execute("ROLLBACK")
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(
+                    f"Cannot store article {article.id!r} from {article.source!r} in "
+                    f"{self.path!r}: {exc}; nothing of it was written"
+                ) from exc
             raise
         return True
 
@@ -144,8 +162,12 @@ class Store:
             """
         ).fetchall()
         return [
-            Event(id=i, title=t, article_ids=tuple(ids),
-                  copies={a: c for a, c in zip(ids, copies) if c})
+            Event(
+                id=i,
+                title=t,
+                article_ids=tuple(ids),
+                copies={a: c for a, c in zip(ids, copies) if c},
+            )
             for i, t, ids, copies, _, _ in rows
         ]
 

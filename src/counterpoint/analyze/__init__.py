@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 
 from counterpoint.analyze.attribution import find_attributions, quote_spans
 from counterpoint.analyze.embed import default_embedder
@@ -31,8 +32,9 @@ def analyze(article: Article) -> Analysis:
     return next(analyze_many([article]))
 
 
-def analyze_many(articles: Iterable[Article], *, workers: int = 1,
-                 batch_size: int = 16) -> Iterator[Analysis]:
+def analyze_many(
+    articles: Iterable[Article], *, workers: int = 1, batch_size: int = 16
+) -> Iterator[Analysis]:
     """Analyses in input order. ``workers > 1`` spreads batches over processes."""
     articles = list(articles)
     if workers <= 1 or len(articles) < 2 * batch_size:
@@ -84,8 +86,14 @@ def _analyze_doc(article: Article, doc, embedding: tuple[float, ...]) -> Analysi
         _attribute(f, attributions)
         for f in find_figures(doc, offset=offset, sentence_of=sentence_of)
     ]
-    labels = find_labels(doc, offset=offset, attributions=attributions, mentions=mentions,
-                         quotes=quote_spans(doc.text), sentence_of=sentence_of)
+    labels = find_labels(
+        doc,
+        offset=offset,
+        attributions=attributions,
+        mentions=mentions,
+        quotes=quote_spans(doc.text),
+        sentence_of=sentence_of,
+    )
     lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1].end if sentences else 0
     return Analysis(
         article_id=article.id,
@@ -118,15 +126,14 @@ def _lemmas(doc, sentence: Sentence, offset: int) -> tuple[str, ...]:
     if span is None:
         return ()
     return tuple(
-        t.lemma_.lower() for t in span
+        t.lemma_.lower()
+        for t in span
         if t.pos_ in CONTENT_POS and not t.is_stop and (t.is_alpha or t.like_num)
     )
 
 
 def _attribute(figure, attributions):
     """The figure's source: the speaker of the reported speech it stands in."""
-    from dataclasses import replace
-
     for attribution in attributions:
         c = attribution.content
         if c.start <= figure.number.start < c.end and attribution.speaker:

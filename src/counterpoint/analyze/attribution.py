@@ -20,11 +20,52 @@ import re
 from counterpoint.model import Attribution, Span
 
 CUES = {
-    "say", "tell", "report", "add", "claim", "state", "announce", "confirm", "describe",
-    "accuse", "warn", "deny", "quote", "cite", "note", "insist", "allege", "argue", "believe",
-    "estimate", "explain", "write", "suggest", "declare", "acknowledge", "admit", "assert",
-    "call", "brand", "label", "term", "dub", "condemn", "predict", "reveal", "stress", "urge",
-    "tweet", "post", "indicate", "maintain", "contend", "testify", "vow", "threaten", "blame",
+    "say",
+    "tell",
+    "report",
+    "add",
+    "claim",
+    "state",
+    "announce",
+    "confirm",
+    "describe",
+    "accuse",
+    "warn",
+    "deny",
+    "quote",
+    "cite",
+    "note",
+    "insist",
+    "allege",
+    "argue",
+    "believe",
+    "estimate",
+    "explain",
+    "write",
+    "suggest",
+    "declare",
+    "acknowledge",
+    "admit",
+    "assert",
+    "call",
+    "brand",
+    "label",
+    "term",
+    "dub",
+    "condemn",
+    "predict",
+    "reveal",
+    "stress",
+    "urge",
+    "tweet",
+    "post",
+    "indicate",
+    "maintain",
+    "contend",
+    "testify",
+    "vow",
+    "threaten",
+    "blame",
 }
 PRONOUNS = {"it", "he", "she", "they", "we", "i", "you", "this", "who", "which", "that"}
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{1,800}?)[\"“”]")
@@ -83,10 +124,15 @@ def _from_cue(doc, token, sent, sent_quotes, offset, mentions, last_speaker):
     if token.lemma_.lower() not in CUES:
         return None
     subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-    agents = [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    agents = [
+        g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
+    ]
     source_token = (agents or [s for s in subjects if s.dep_ == "nsubj"] or [None])[0]
-    if source_token is None and token.dep_ in ("advcl", "xcomp", "conj") \
-            and token.head.lemma_.lower() in CUES | {"link"}:
+    if (
+        source_token is None
+        and token.dep_ in ("advcl", "xcomp", "conj")
+        and token.head.lemma_.lower() in CUES | {"link"}
+    ):
         # "X reported, adding that …": the added clause has the head verb's source
         source_token = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
     content = None
@@ -94,13 +140,21 @@ def _from_cue(doc, token, sent, sent_quotes, offset, mentions, last_speaker):
         if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and child.i > token.i):
             content = _subtree(child)
             break
-        if child.dep_ == "prep" and child.lower_ == "as" and token.lemma_ in ("describe", "brand", "label"):
+        if (
+            child.dep_ == "prep"
+            and child.lower_ == "as"
+            and token.lemma_ in ("describe", "brand", "label")
+        ):
             content = _subtree(child)
             content = doc[content.start + 1 : content.end]
             break
         if child.dep_ == "dobj" and token.lemma_ in ("call", "brand", "label", "term", "dub"):
             content = _subtree(child)
-    if content is None and token.dep_ in ("parataxis", "ccomp", "advcl", "conj") and token.head.i < token.i:
+    if (
+        content is None
+        and token.dep_ in ("parataxis", "ccomp", "advcl", "conj")
+        and token.head.i < token.i
+    ):
         head = token.head
         content = _span_without(doc, _subtree(head), _subtree(token))
     if content is None:
@@ -108,8 +162,16 @@ def _from_cue(doc, token, sent, sent_quotes, offset, mentions, last_speaker):
     if content is None or len(content) == 0:
         return None
     source = _subtree(source_token) if source_token is not None else None
-    return _make(doc, doc[token.i : token.i + 1], source, content, sent_quotes, offset, mentions,
-                 last_speaker)
+    return _make(
+        doc,
+        doc[token.i : token.i + 1],
+        source,
+        content,
+        sent_quotes,
+        offset,
+        mentions,
+        last_speaker,
+    )
 
 
 def _make(doc, cue, source, content, sent_quotes, offset, mentions, last_speaker):
@@ -117,7 +179,9 @@ def _make(doc, cue, source, content, sent_quotes, offset, mentions, last_speaker
     if content_end <= content_start:
         return None
     direct = any(q0 <= content_start and content_end <= q1 + 1 for q0, q1 in sent_quotes) or any(
-        content_start <= q0 and q1 <= content_end and (q1 - q0) >= 0.6 * (content_end - content_start)
+        content_start <= q0
+        and q1 <= content_end
+        and (q1 - q0) >= 0.6 * (content_end - content_start)
         for q0, q1 in sent_quotes
     )
     source_span = None
@@ -132,8 +196,11 @@ def _make(doc, cue, source, content, sent_quotes, offset, mentions, last_speaker
     return Attribution(
         source=source_span,
         cue=Span(start=offset + c0, end=offset + c1, text=doc.text[c0:c1]),
-        content=Span(start=offset + content_start, end=offset + content_end,
-                     text=doc.text[content_start:content_end]),
+        content=Span(
+            start=offset + content_start,
+            end=offset + content_end,
+            text=doc.text[content_start:content_end],
+        ),
         direct=direct,
         speaker=speaker,
     )

@@ -9,9 +9,9 @@ product is a cosine similarity.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Sequence
 
 import numpy as np
 

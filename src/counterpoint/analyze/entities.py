@@ -12,24 +12,16 @@ from __future__ import annotations
 
 import re
 
+from counterpoint.lexicon import MINISTRIES, TITLES, is_designation
 from counterpoint.model import Mention
 
 KEEP = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP"}
-TITLES = {
-    "brigadier", "general", "gen.", "colonel", "col.", "major", "maj.", "captain", "capt.",
-    "lieutenant", "lt.", "commander", "admiral", "sergeant", "president", "prime", "minister",
-    "secretary", "senator", "sen.", "governor", "gov.", "mayor", "king", "queen", "prince",
-    "princess", "sheikh", "ayatollah", "dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms",
-    "judge", "justice", "rep.", "representative", "chief", "director", "pope", "cardinal",
-    "bishop", "rabbi", "imam", "sir", "lord", "lady", "officer", "detective", "inspector",
-    "spokesman", "spokeswoman", "spokesperson", "ambassador", "chairman", "ceo", "coach",
-}
-MINISTRIES = {"interior", "foreign", "defense", "defence", "finance", "justice", "health"}
 _ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z]{0,2}[A-Z]{1,6}s?)\s*\)")
 _KNOWN_AS = re.compile(
-    r",?\s*(?:also known as|better known as|known as|a\.k\.a\.|aka|nicknamed|dubbed)\s+", re.I
+    r",?\s*(?:also known as|better known as|known as|a\.k\.a\.|aka|nicknamed|dubbed)\s+",
+    re.IGNORECASE,
 )
-_LEAD_TRIM = re.compile(r"^(?:the|a|an)\s+", re.I)
+_LEAD_TRIM = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _TAIL_TRIM = re.compile(r"(?:['’]s|['’])$")
 
 
@@ -57,7 +49,10 @@ def find_mentions(doc, *, offset: int, sentence_of) -> list[Mention]:
         target = links.get((start, end))
         mentions.append(
             Mention(
-                start=offset + start, end=offset + end, text=text[start:end], type=label,
+                start=offset + start,
+                end=offset + end,
+                text=text[start:end],
+                type=label,
                 sentence=sentence_of(offset + start),
                 alias_of=(offset + target[0], offset + target[1]) if target else None,
             )
@@ -73,12 +68,12 @@ def _clean(doc, ent, taken) -> list[tuple[int, int]]:
         and doc[start_token - 1].pos_ == "PROPN"
         and doc[start_token - 1].is_title
         and start_token - 1 not in taken
-        and doc[start_token - 1].lower_ not in TITLES
+        and doc[start_token - 1].lower_.rstrip(".") not in TITLES
         and not doc[start_token - 1].is_sent_start
     ):
         start_token -= 1
     # drop trailing titles ("… Hall for Brigadier") and the words that join them
-    while end_token - start_token > 1 and doc[end_token - 1].lower_ in TITLES:
+    while end_token - start_token > 1 and doc[end_token - 1].lower_.rstrip(".") in TITLES:
         end_token -= 1
         while end_token - start_token > 1 and doc[end_token - 1].is_stop:
             end_token -= 1
@@ -96,7 +91,7 @@ def _clean(doc, ent, taken) -> list[tuple[int, int]]:
     lead = _LEAD_TRIM.match(piece)
     if lead:
         start += lead.end()
-        piece = piece[lead.end():]
+        piece = piece[lead.end() :]
     piece = piece.rstrip(" ,;:-–—")
     tail = _TAIL_TRIM.search(piece)
     if tail:
@@ -108,10 +103,10 @@ def _clean(doc, ent, taken) -> list[tuple[int, int]]:
 
 def _is_name(doc, start: int, piece: str) -> bool:
     """Not a capitalised common noun ("Observers") nor a bare designation ("Takfiri")."""
-    from counterpoint.analyze.labels import is_designation
-
     words = piece.split()
-    if all(is_designation(w) for w in words) or all(w.lower() in TITLES | MINISTRIES for w in words):
+    if all(is_designation(w) for w in words) or all(
+        w.lower().rstrip(".") in TITLES | MINISTRIES for w in words
+    ):
         return False
     span = doc.char_span(start, start + len(piece), alignment_mode="expand")
     return span is None or any(t.pos_ == "PROPN" or t.is_upper for t in span)
@@ -137,8 +132,10 @@ def _known_as_aliases(text: str, spans) -> dict[tuple[int, int], tuple[str, tupl
         if not before:
             continue
         name = max(before, key=lambda se: se[1])
-        alias = re.match(r"(?:the\s+)?[\"“']?((?:[A-Z][\w'’.-]*)(?:\s+(?:al-|bin\s+|[A-Z])[\w'’.-]*)*)",
-                         text[match.end():])
+        alias = re.match(
+            r"(?:the\s+)?[\"“']?((?:[A-Z][\w'’.-]*)(?:\s+(?:al-|bin\s+|[A-Z])[\w'’.-]*)*)",
+            text[match.end() :],
+        )
         if alias:
             a = match.end() + alias.start(1)
             found[(a, a + len(alias.group(1)))] = (spans[name], name)

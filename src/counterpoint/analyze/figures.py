@@ -10,39 +10,137 @@ that count no group (years, ages, percentages, money) are left out.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from counterpoint.model import Figure, Span
 
 WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "dozen": 12,
 }
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # Vague amounts: the lowest value the word admits, qualifier "at least"-like.
-VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000,
-         "tens": 20, "several": 3, "dozen": 12}
+VAGUE = {
+    "dozens": 24,
+    "scores": 40,
+    "hundreds": 200,
+    "thousands": 2_000,
+    "millions": 2_000_000,
+    "tens": 20,
+    "several": 3,
+    "dozen": 12,
+}
 QUALIFIERS = (
-    "at least", "more than", "over", "nearly", "almost", "about", "around", "up to", "some",
-    "roughly", "approximately", "fewer than", "less than", "as many as", "at most", "close to",
-    "upwards of", "an estimated", "estimated",
+    "at least",
+    "more than",
+    "over",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "up to",
+    "some",
+    "roughly",
+    "approximately",
+    "fewer than",
+    "less than",
+    "as many as",
+    "at most",
+    "close to",
+    "upwards of",
+    "an estimated",
+    "estimated",
 )
 OUTCOMES = {
-    "kill": "killed", "die": "killed", "dead": "killed", "death": "killed", "fatality": "killed",
-    "slay": "killed", "murder": "killed", "massacre": "killed", "martyr": "killed",
-    "execute": "killed", "behead": "killed", "shoot": "shot",
-    "wound": "wounded", "injure": "wounded", "hurt": "wounded", "injury": "wounded",
+    "kill": "killed",
+    "die": "killed",
+    "dead": "killed",
+    "death": "killed",
+    "fatality": "killed",
+    "slay": "killed",
+    "murder": "killed",
+    "massacre": "killed",
+    "martyr": "killed",
+    "execute": "killed",
+    "behead": "killed",
+    "shoot": "shot",
+    "wound": "wounded",
+    "injure": "wounded",
+    "hurt": "wounded",
+    "injury": "wounded",
     "casualty": "casualties",
-    "arrest": "arrested", "detain": "arrested", "capture": "captured", "kidnap": "abducted",
-    "abduct": "abducted", "hold": "held", "free": "released", "release": "released",
-    "displace": "displaced", "flee": "displaced", "evacuate": "evacuated", "uproot": "displaced",
-    "miss": "missing", "missing": "missing", "rescue": "rescued",
+    "arrest": "arrested",
+    "detain": "arrested",
+    "capture": "captured",
+    "kidnap": "abducted",
+    "abduct": "abducted",
+    "hold": "held",
+    "free": "released",
+    "release": "released",
+    "displace": "displaced",
+    "flee": "displaced",
+    "evacuate": "evacuated",
+    "uproot": "displaced",
+    "miss": "missing",
+    "missing": "missing",
+    "rescue": "rescued",
 }
-SKIP_NOUNS = {"year", "month", "week", "day", "hour", "minute", "percent", "%", "time", "age",
-              "dollar", "euro", "pound", "point", "km", "kilometre", "kilometer", "mile", "meter",
-              "metre", "second", "decade", "century", "round", "term", "case"}
+SKIP_NOUNS = {
+    "year",
+    "month",
+    "week",
+    "day",
+    "hour",
+    "minute",
+    "percent",
+    "%",
+    "time",
+    "age",
+    "dollar",
+    "euro",
+    "pound",
+    "point",
+    "km",
+    "kilometre",
+    "kilometer",
+    "mile",
+    "meter",
+    "metre",
+    "second",
+    "decade",
+    "century",
+    "round",
+    "term",
+    "case",
+}
 _NUMERIC = re.compile(r"^\d{1,3}(?:[,.]\d{3})*(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 
 
@@ -62,8 +160,11 @@ def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
             continue
         group = _group_span(doc, noun, number_span[1])
         end_token = group.end
-        if verb is not None and 0 < verb.i - group.end < 4 and not any(
-                t.like_num or t.is_punct for t in doc[group.end : verb.i]):
+        if (
+            verb is not None
+            and 0 < verb.i - group.end < 4
+            and not any(t.like_num or t.is_punct for t in doc[group.end : verb.i])
+        ):
             end_token = verb.i + 1  # "130 people have been killed"
         start_char = doc[first].idx
         end_char = doc[end_token - 1].idx + len(doc[end_token - 1].text)
@@ -72,11 +173,16 @@ def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
         n1 = doc[number_span[1] - 1].idx + len(doc[number_span[1] - 1].text)
         figures.append(
             Figure(
-                start=offset + start_char, end=offset + end_char,
-                text=doc.text[start_char:end_char], value=float(value), qualifier=qualifier,
-                what=what, who=group.text if len(group) else None,
+                start=offset + start_char,
+                end=offset + end_char,
+                text=doc.text[start_char:end_char],
+                value=float(value),
+                qualifier=qualifier,
+                what=what,
+                who=group.text if len(group) else None,
                 number=Span(start=offset + n0, end=offset + n1, text=doc.text[n0:n1]),
-                includes=tuple(_includes(noun, verb)), parent=parent,
+                includes=tuple(_includes(noun, verb)),
+                parent=parent,
                 sentence=sentence_of(offset + start_char),
             )
         )
@@ -85,8 +191,6 @@ def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
 
 def _with_breakdowns(figures: list[Figure]) -> list[Figure]:
     """A figure's ``includes`` lists the groups of the figures that break it down."""
-    from dataclasses import replace
-
     out = list(figures)
     for index, figure in enumerate(figures):
         parts = [f.who or f.text for f in figures if f.parent == index]
@@ -127,7 +231,7 @@ def _qualifier(doc, first: int, number_word: str) -> tuple[str | None, int]:
     words = [t.lower_ for t in doc[max(0, first - 3) : first]]
     for phrase in sorted(QUALIFIERS, key=len, reverse=True):
         parts = phrase.split()
-        if words[-len(parts):] == parts:
+        if words[-len(parts) :] == parts:
             return phrase, first - len(parts)
     return None, first
 
@@ -162,8 +266,11 @@ def _outcome(noun):
             return OUTCOMES[child.lemma_.lower()], child
     current = noun
     for _ in range(4):
-        if current.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") or current.dep_ == "pobj" and \
-                current.head.lower_ in ("among", "including", "for"):
+        if (
+            current.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")
+            or current.dep_ == "pobj"
+            and current.head.lower_ in ("among", "including", "for")
+        ):
             verb = current.head
             if current.dep_ == "pobj":
                 verb = current.head.head
@@ -180,7 +287,8 @@ def _outcome(noun):
                 return word, verb
             return None, None
         if current.dep_ in ("conj", "appos", "pobj") or (
-                current.dep_ == "prep" and current.lower_ == "of"):
+            current.dep_ == "prep" and current.lower_ == "of"
+        ):
             current = current.head
             continue
         break
@@ -210,8 +318,11 @@ def _parent(noun, figures: list[Figure], offset: int) -> int | None:
             before = offset + head.idx
             for index in range(len(figures) - 1, -1, -1):
                 figure = figures[index]
-                if figure.end <= before and figure.parent is None and \
-                        figure.start >= offset + noun.sent.start_char:
+                if (
+                    figure.end <= before
+                    and figure.parent is None
+                    and figure.start >= offset + noun.sent.start_char
+                ):
                     return index
             return None
         current = head

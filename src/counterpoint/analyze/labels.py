@@ -13,68 +13,71 @@ The speaker is the source of the quotation or reported speech.
 
 from __future__ import annotations
 
+from counterpoint.lexicon import ACTION_TERMS, ACTOR_TERMS, EVENT_TERMS, is_designation
 from counterpoint.model import Attribution, Label, Mention, Span
 
-# Designations of armed or political actors, neutral and loaded alike: a reader
-# compares them across outlets.
-ACTOR_TERMS = {
-    "terrorist", "militant", "jihadist", "jihadi", "extremist", "islamist", "takfiri", "insurgent",
-    "rebel", "radical", "thug", "regime", "militia", "militiaman", "separatist", "guerrilla",
-    "mercenary", "occupier", "invader", "puppet", "gunman", "fighter", "opposition", "resistance",
-    "freedom fighter", "dictator", "junta", "henchman", "zionist", "crusader", "infidel",
-    "apostate", "criminal", "gang", "bandit", "fanatic", "zealot", "collaborator", "traitor",
-    "mob", "rioter", "looter", "hardliner", "warlord", "proxy",
-}
-EVENT_TERMS = {
-    "terror", "terrorism", "massacre", "atrocity", "aggression", "occupation", "invasion",
-    "insurgency", "slaughter", "genocide", "bloodbath", "carnage", "pogrom", "onslaught",
-    "liberation", "uprising", "riot", "crackdown", "rampage",
-}
-ACTION_TERMS = {"martyr", "martyred", "slaughter", "butcher", "massacre", "murder", "assassinate",
-                "liberate", "terrorize", "terrorise", "brutalize"}
 _TERM_TAGS = {"NOUN", "PROPN", "ADJ", "VERB"}
 # Nouns a designation can head: "terrorist group", "rebel forces", "terror attacks".
 GROUP_NOUNS = {
-    "group", "force", "faction", "organization", "organisation", "outfit", "cell", "network",
-    "movement", "army", "unit", "member", "element", "operation", "attack", "assault", "camp",
-    "leader", "commander", "coalition", "alliance", "offensive", "activity", "act", "plot",
-    "campaign", "violence", "threat", "insurgency", "government", "state", "sympathizer",
-    "supporter", "ideology", "propaganda",
+    "group",
+    "force",
+    "faction",
+    "organization",
+    "organisation",
+    "outfit",
+    "cell",
+    "network",
+    "movement",
+    "army",
+    "unit",
+    "member",
+    "element",
+    "operation",
+    "attack",
+    "assault",
+    "camp",
+    "leader",
+    "commander",
+    "coalition",
+    "alliance",
+    "offensive",
+    "activity",
+    "act",
+    "plot",
+    "campaign",
+    "violence",
+    "threat",
+    "insurgency",
+    "government",
+    "state",
+    "sympathizer",
+    "supporter",
+    "ideology",
+    "propaganda",
 }
 # Designations that, as modifiers of other nouns, usually describe things, not actors
 # ("fighter jets", "opposition positions").
-WEAK_MODIFIERS = {"fighter", "opposition", "resistance", "militia", "rebel", "gang", "criminal",
-                  "radical"}
-
-
-# The strongly loaded part of the lexicon: words that take a side.
-LOADED = {
-    "terrorist", "terror", "terrorism", "jihadist", "jihadi", "takfiri", "extremist", "thug",
-    "regime", "martyr", "martyred", "massacre", "slaughter", "butcher", "occupier", "invader",
-    "puppet", "mercenary", "zionist", "crusader", "infidel", "apostate", "aggression", "atrocity",
-    "bloodbath", "carnage", "genocide", "pogrom", "fanatic", "henchman", "dictator", "bandit",
-    "radical", "criminal", "traitor", "liberation", "liberate", "murder",
+WEAK_MODIFIERS = {
+    "fighter",
+    "opposition",
+    "resistance",
+    "militia",
+    "rebel",
+    "gang",
+    "criminal",
+    "radical",
 }
 
 
-def is_loaded(term: str) -> bool:
-    """Whether any word of ``term`` takes a side ("Takfiri terrorists", "martyred")."""
-    for word in term.lower().replace("-", " ").split():
-        forms = {word, word.rstrip("s"), word[:-2] if word.endswith("es") else word}
-        if forms & LOADED:
-            return True
-    return False
-
-
-def is_designation(word: str) -> bool:
-    """Whether ``word`` (any case, singular or plural) is in the label lexicon."""
-    lower = word.lower()
-    forms = {lower, lower.rstrip("s"), lower[:-2] if lower.endswith("es") else lower}
-    return bool(forms & (ACTOR_TERMS | EVENT_TERMS))
-
-
-def find_labels(doc, *, offset: int, attributions: list[Attribution], mentions: list[Mention],
-                quotes: list[tuple[int, int]], sentence_of) -> list[Label]:
+def find_labels(
+    doc,
+    *,
+    offset: int,
+    attributions: list[Attribution],
+    mentions: list[Mention],
+    quotes: list[tuple[int, int]],
+    sentence_of,
+) -> list[Label]:
     labels: list[Label] = []
     used: set[int] = set()
     for token in doc:
@@ -91,8 +94,14 @@ def find_labels(doc, *, offset: int, attributions: list[Attribution], mentions: 
         voice, speaker = _voice(start, end, offset, attributions, quotes)
         labels.append(
             Label(
-                start=start, end=end, text=span.text, voice=voice, speaker=speaker, kind=kind,
-                target=_target(doc, span, offset, mentions), sentence=sentence_of(start),
+                start=start,
+                end=end,
+                text=span.text,
+                voice=voice,
+                speaker=speaker,
+                kind=kind,
+                target=_target(doc, span, offset, mentions),
+                sentence=sentence_of(start),
             )
         )
     return labels
@@ -105,7 +114,7 @@ def _kind(token) -> str | None:
         return "action" if lemma in ACTION_TERMS or lower in ACTION_TERMS else None
     if token.ent_type_ in ("PERSON", "GPE", "LOC", "FAC", "ORG") and token.pos_ == "PROPN":
         return None
-    words = {lemma, lower, lower.rstrip("s"), lower[:-2] if lower.endswith("es") else lower}
+    words = {lemma, lower, lower.rstrip("s"), lower.removesuffix("es")}
     if words & ACTOR_TERMS:
         return "actor"
     if words & EVENT_TERMS:
@@ -116,8 +125,11 @@ def _kind(token) -> str | None:
 def _widen(doc, token):
     """The term with its own modifiers: head noun plus adjectives and compounds before it."""
     head = token
-    if token.dep_ in ("amod", "compound") and token.head.pos_ in ("NOUN", "PROPN") \
-            and token.head.i > token.i:
+    if (
+        token.dep_ in ("amod", "compound")
+        and token.head.pos_ in ("NOUN", "PROPN")
+        and token.head.i > token.i
+    ):
         noun = token.head
         if noun.lemma_.lower() in GROUP_NOUNS or is_designation(noun.text):
             head = noun
@@ -128,7 +140,8 @@ def _widen(doc, token):
         if child.i != start - 1:
             break
         if child.dep_ in ("amod", "compound", "npadvmod") and (
-                child.ent_type_ in ("", "NORP") or is_designation(child.text)):
+            child.ent_type_ in ("", "NORP") or is_designation(child.text)
+        ):
             start = child.i
             while start > 0 and doc[start - 1].text == "-" and start - 2 >= 0:
                 start -= 2
@@ -163,9 +176,13 @@ def _target(doc, span, offset, mentions) -> Span | None:
         sub = doc[head.left_edge.i : head.right_edge.i + 1]
         lo, hi = offset + sub.start_char, offset + sub.end_char
         people = [m for m in mentions if lo <= m.start and m.end <= hi and m.type == "PERSON"]
-        return Span(start=people[0].start, end=people[0].end, text=people[0].text) if people else None
+        return (
+            Span(start=people[0].start, end=people[0].end, text=people[0].text) if people else None
+        )
     lo, hi = offset + span.start_char, offset + span.end_char
-    inside = [m for m in mentions if lo <= m.start and m.end <= hi and m.type not in ("NORP", "GPE")]
+    inside = [
+        m for m in mentions if lo <= m.start and m.end <= hi and m.type not in ("NORP", "GPE")
+    ]
     if inside:  # "HTS terrorists"
         return Span(start=inside[0].start, end=inside[0].end, text=inside[0].text)
     candidates = list(head.children)
@@ -177,7 +194,9 @@ def _target(doc, span, offset, mentions) -> Span | None:
     for token in candidates:
         sub = doc[token.left_edge.i : token.right_edge.i + 1]
         lo, hi = offset + sub.start_char, offset + sub.end_char
-        inside = [m for m in mentions if lo <= m.start and m.end <= hi and m.type not in ("NORP", "GPE")]
+        inside = [
+            m for m in mentions if lo <= m.start and m.end <= hi and m.type not in ("NORP", "GPE")
+        ]
         if inside:
             first = min(inside, key=lambda m: m.start)
             return Span(start=first.start, end=first.end, text=first.text)

@@ -17,8 +17,14 @@ from counterpoint.model import TimeExpression
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-_RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "overnight": -1, "last night": -1,
-                  "tomorrow": 1}
+_RELATIVE_DAYS = {
+    "today": 0,
+    "tonight": 0,
+    "yesterday": -1,
+    "overnight": -1,
+    "last night": -1,
+    "tomorrow": 1,
+}
 _RELATIVE_WEEKS = {"this week": 0, "last week": -7, "earlier this week": 0, "next week": 7}
 _YEAR = re.compile(r"^(?:in |since |by )?((?:19|20)\d\d)s?$")
 _MONTH_YEAR = re.compile(
@@ -97,7 +103,10 @@ def find_times(doc, *, offset: int, published: date | None) -> list[TimeExpressi
         value, granularity = resolve(text, published)
         start = offset + ent.start_char
         found[(start, start + len(text))] = TimeExpression(
-            start=start, end=start + len(text), text=text, value=value,
+            start=start,
+            end=start + len(text),
+            text=text,
+            value=value,
             granularity=granularity if value or granularity != "day" else "unknown",
         )
     for match in _WEEKDAY.finditer(doc.text):
@@ -107,7 +116,10 @@ def find_times(doc, *, offset: int, published: date | None) -> list[TimeExpressi
         text = match.group(2)
         value, granularity = resolve(text, published)
         found[(start, start + len(text))] = TimeExpression(
-            start=start, end=start + len(text), text=text, value=value,
+            start=start,
+            end=start + len(text),
+            text=text,
+            value=value,
             granularity=granularity if value else "unknown",
         )
     return [found[key] for key in sorted(found)]

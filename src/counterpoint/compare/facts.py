@@ -17,7 +17,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 
-from counterpoint.compare.figures import _same_group, group_key
+from counterpoint.compare.figures import group_key, same_group
 from counterpoint.model import Analysis, Article, Fact, Ref, stable_id
 
 LINK_THRESHOLD = 0.25
@@ -102,7 +102,8 @@ def _cluster(units, features, idf) -> list[list[tuple[str, int]]]:
 
 
 def _fact(event_id: str, members, analyses) -> Fact:
-    members = sorted(members, key=lambda u: (list(analyses).index(u[0]), u[1]))
+    position = {article_id: i for i, article_id in enumerate(analyses)}
+    members = sorted(members, key=lambda u: (position[u[0]], u[1]))
     reports = tuple(_report(u, analyses) for u in members)
     articles = {r.article for r in reports}
     note = _conflict(members, analyses) if len(articles) > 1 else None
@@ -110,7 +111,10 @@ def _fact(event_id: str, members, analyses) -> Fact:
     first = reports[0]
     return Fact(
         id=stable_id("fact", event_id, first.article, str(first.start)),
-        text=first.text, status=status, reports=reports, note=note,
+        text=first.text,
+        status=status,
+        reports=reports,
+        note=note,
     )
 
 
@@ -124,8 +128,13 @@ def _report(unit, analyses) -> Ref:
         overlap = min(c.end, sentence.end) - max(c.start, sentence.start)
         if overlap > best_overlap and overlap >= 0.5 * (sentence.end - sentence.start):
             speaker, best_overlap = attribution.speaker, overlap
-    return Ref(article=article_id, start=sentence.start, end=sentence.end, text=sentence.text,
-               attributed_to=speaker)
+    return Ref(
+        article=article_id,
+        start=sentence.start,
+        end=sentence.end,
+        text=sentence.text,
+        attributed_to=speaker,
+    )
 
 
 def _conflict(members, analyses) -> str | None:
@@ -140,7 +149,7 @@ def _conflict(members, analyses) -> str | None:
         for article_b, b in figures[i + 1 :]:
             if article_a == article_b or a.what != b.what or a.value == b.value:
                 continue
-            if _same_group(group_key(a.who), group_key(b.who)):
+            if same_group(group_key(a.who), group_key(b.who)):
                 return f"{a.what} {a.who or ''}: {_number(a)} vs {_number(b)}".replace("  ", " ")
     return None
 

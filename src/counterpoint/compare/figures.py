@@ -16,14 +16,34 @@ from collections.abc import Mapping
 from counterpoint.model import Analysis, Figure, FigureGroup, FigureReport
 
 ROLES = {
-    "soldier": "soldier", "troop": "soldier", "serviceman": "soldier", "servicemen": "soldier",
-    "personnel": "soldier", "officer": "soldier",
-    "people": "people", "person": "people", "individual": "people",
-    "member": "fighter", "fighter": "fighter", "militant": "fighter", "terrorist": "fighter",
-    "rebel": "fighter", "insurgent": "fighter", "jihadist": "fighter", "gunman": "fighter",
-    "gunmen": "fighter", "combatant": "fighter", "militiamen": "fighter", "extremist": "fighter",
-    "civilian": "civilian", "resident": "civilian", "villager": "civilian",
-    "child": "child", "children": "child", "kid": "child", "minor": "child",
+    "soldier": "soldier",
+    "troop": "soldier",
+    "serviceman": "soldier",
+    "servicemen": "soldier",
+    "personnel": "soldier",
+    "officer": "soldier",
+    "people": "people",
+    "person": "people",
+    "individual": "people",
+    "member": "fighter",
+    "fighter": "fighter",
+    "militant": "fighter",
+    "terrorist": "fighter",
+    "rebel": "fighter",
+    "insurgent": "fighter",
+    "jihadist": "fighter",
+    "gunman": "fighter",
+    "gunmen": "fighter",
+    "combatant": "fighter",
+    "militiamen": "fighter",
+    "extremist": "fighter",
+    "civilian": "civilian",
+    "resident": "civilian",
+    "villager": "civilian",
+    "child": "child",
+    "children": "child",
+    "kid": "child",
+    "minor": "child",
 }
 STOP = {"the", "of", "a", "an", "and", "its", "their", "his", "her", "some", "other"}
 
@@ -42,7 +62,7 @@ def group_key(who: str | None) -> frozenset[str]:
     return frozenset(key)
 
 
-def _same_group(a: frozenset[str], b: frozenset[str]) -> bool:
+def same_group(a: frozenset[str], b: frozenset[str]) -> bool:
     if a == b:
         return True
     roles = set(ROLES.values())
@@ -69,7 +89,7 @@ def _find_group(groups, article_id: str, figure: Figure):
     best = None
     for members in groups:
         first = members[0][1]
-        if first.what != figure.what or not _same_group(group_key(first.who), key):
+        if first.what != figure.what or not same_group(group_key(first.who), key):
             continue
         same_article = [f for a, f in members if a == article_id]
         if same_article and all(f.value != figure.value for f in same_article):
@@ -90,11 +110,24 @@ def _figure_group(members: list[tuple[str, Figure]]) -> FigureGroup:
         status = "conflicting"
     reports = tuple(
         FigureReport(
-            article=a, start=f.start, end=f.end, text=f.text, attributed_to=f.attributed_to,
-            value=f.value, qualifier=f.qualifier, includes=f.includes,
+            article=a,
+            start=f.start,
+            end=f.end,
+            text=f.text,
+            attributed_to=f.attributed_to,
+            value=f.value,
+            qualifier=f.qualifier,
+            who=f.who,
+            includes=f.includes,
         )
         for a, f in members
     )
     first = members[0][1]
-    return FigureGroup(what=first.what, who=first.who, low=min(values), high=max(values),
-                       status=status, reports=reports)
+    return FigureGroup(
+        what=first.what,
+        who=first.who,
+        low=min(values),
+        high=max(values),
+        status=status,
+        reports=reports,
+    )

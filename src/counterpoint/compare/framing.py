@@ -18,8 +18,13 @@ def framing(analyses: Mapping[str, Analysis], entities: tuple[Entity, ...]) -> t
                 Framing(
                     entity=entity.id if entity else None,
                     entity_name=entity.name if entity else None,
-                    article=article_id, term=label.text, voice=label.voice,
-                    speaker=label.speaker, start=label.start, end=label.end, kind=label.kind,
+                    article=article_id,
+                    term=label.text,
+                    voice=label.voice,
+                    speaker=label.speaker,
+                    start=label.start,
+                    end=label.end,
+                    kind=label.kind,
                 )
             )
     return tuple(items)

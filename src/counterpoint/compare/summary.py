@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from counterpoint.analyze.labels import is_loaded
-
+from counterpoint.lexicon import is_loaded
 from counterpoint.model import Analysis, Article, Fact, FigureGroup, Label, SummarySentence
 
 MAX_FACTS = 3
-NEUTRAL = {"actor": ("armed group", "armed groups"), "event": ("attack", "attacks"),
-           "action": ("killed", "killed")}
+NEUTRAL = {
+    "actor": ("armed group", "armed groups"),
+    "event": ("attack", "attacks"),
+    "action": ("killed", "killed"),
+}
 
 
 def summarize(
@@ -49,8 +51,11 @@ def _overview(articles: Mapping[str, Article]) -> SummarySentence:
     dates = sorted(a.published for a in articles.values() if a.published)
     when = ""
     if dates:
-        when = f" on {dates[0]:%Y-%m-%d}" if dates[0] == dates[-1] else \
-            f" between {dates[0]:%Y-%m-%d} and {dates[-1]:%Y-%m-%d}"
+        when = (
+            f" on {dates[0]:%Y-%m-%d}"
+            if dates[0] == dates[-1]
+            else f" between {dates[0]:%Y-%m-%d} and {dates[-1]:%Y-%m-%d}"
+        )
     count = len(articles)
     noun = "article" if count == 1 else "articles"
     return SummarySentence(
@@ -61,8 +66,8 @@ def _overview(articles: Mapping[str, Article]) -> SummarySentence:
 
 def _figure_sentence(group: FigureGroup, articles) -> SummarySentence:
     ids = tuple(dict.fromkeys(r.article for r in group.reports))
-    whos = [_who(r.text, group) for r in group.reports]
-    neutral = [w for w in whos if w and not is_loaded(w)]
+    whos = [r.who for r in group.reports if r.who]
+    neutral = [w for w in whos if not is_loaded(w)]
     who = f" {(neutral or whos or [group.who])[0] or ''}".rstrip()
     citing = _citing(group, articles)
     if group.status == "agreed":
@@ -81,31 +86,23 @@ def _citing(group: FigureGroup, articles) -> str:
     sources = [r.attributed_to for r in group.reports]
     if sources and all(sources) and len(set(sources)) == 1:
         return f", citing {sources[0]}"
-    cites = sorted({f"{articles[r.article].outlet} cites {r.attributed_to}"
-                    for r in group.reports if r.attributed_to})
+    cites = sorted(
+        {
+            f"{articles[r.article].outlet} cites {r.attributed_to}"
+            for r in group.reports
+            if r.attributed_to
+        }
+    )
     return f" ({'; '.join(cites)})" if cites else ""
-
-
-def _who(report_text: str, group: FigureGroup) -> str | None:
-    """The counted group as this report words it (the report text minus number and verb)."""
-    words = report_text.split()
-    while words and (words[0].lower() in ("at", "least", "more", "than", "over", "nearly",
-                                          "about", "around", "some", "almost", "up", "to")
-                     or words[0].replace(",", "").replace(".", "").isdigit()):
-        words = words[1:]
-    text = " ".join(words)
-    for tail in (" have been", " has been", " were", " was", " are", " had been"):
-        if tail in text:
-            text = text[: text.index(tail)]
-    if text.endswith(" " + group.what):
-        text = text[: -len(group.what) - 1]
-    return text or group.who
 
 
 def _fact_sentence(fact: Fact, analyses: Mapping[str, Analysis]) -> SummarySentence:
     def loaded_in(report) -> list[Label]:
-        return [l for l in analyses[report.article].labels
-                if report.start <= l.start and l.end <= report.end and is_loaded(l.text)]
+        return [
+            l
+            for l in analyses[report.article].labels
+            if report.start <= l.start and l.end <= report.end and is_loaded(l.text)
+        ]
 
     report = min(fact.reports, key=lambda r: (len(loaded_in(r)), r.end - r.start))
     text = report.text

@@ -41,12 +41,16 @@ def render_html(document: dict[str, Any]) -> str:
     """Render the contract document as a self-contained HTML page."""
     events = [_EventPage.build(event, index=i) for i, event in enumerate(_view.events(document))]
     title = events[0].view.title if len(events) == 1 else "counterpoint report"
-    return _environment().get_template("report.html.j2").render(
-        title=title,
-        events=events,
-        voices=_view.VOICES,
-        voice_labels=_view.VOICE_LABELS,
-        status_labels=_view.STATUS_LABELS,
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            title=title,
+            events=events,
+            voices=_view.VOICES,
+            voice_labels=_view.VOICE_LABELS,
+            status_labels=_view.STATUS_LABELS,
+        )
     )
 
 

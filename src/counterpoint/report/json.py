@@ -29,29 +29,58 @@ def event_json(c: Comparison) -> dict:
         "date_range": [dates[0].isoformat(), dates[-1].isoformat()] if dates else [None, None],
         "articles": [_article(a, c.event.copies.get(a.id)) for a in c.articles],
         "entities": [
-            {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
-             "mentions": [_span(m) for m in e.mentions]}
+            {
+                "id": e.id,
+                "name": e.name,
+                "type": e.type,
+                "aliases": list(e.aliases),
+                "mentions": [_span(m) for m in e.mentions],
+            }
             for e in c.entities
         ],
         "facts": [
-            {"id": f.id, "text": f.text, "status": f.status, "note": f.note,
-             "reports": [_span(r) | {"attributed_to": r.attributed_to} for r in f.reports]}
+            {
+                "id": f.id,
+                "text": f.text,
+                "status": f.status,
+                "note": f.note,
+                "reports": [_span(r) | {"attributed_to": r.attributed_to} for r in f.reports],
+            }
             for f in c.facts
         ],
         "figures": [
-            {"what": g.what, "who": g.who, "low": _number(g.low), "high": _number(g.high),
-             "status": g.status,
-             "reports": [
-                 _span(r) | {"value": _number(r.value), "qualifier": r.qualifier,
-                             "attributed_to": r.attributed_to, "includes": list(r.includes)}
-                 for r in g.reports
-             ]}
+            {
+                "what": g.what,
+                "who": g.who,
+                "low": _number(g.low),
+                "high": _number(g.high),
+                "status": g.status,
+                "reports": [
+                    _span(r)
+                    | {
+                        "value": _number(r.value),
+                        "qualifier": r.qualifier,
+                        "who": r.who,
+                        "attributed_to": r.attributed_to,
+                        "includes": list(r.includes),
+                    }
+                    for r in g.reports
+                ],
+            }
             for g in c.figures
         ],
         "framing": [
-            {"entity": f.entity, "entity_name": f.entity_name, "article": f.article,
-             "term": f.term, "voice": f.voice, "speaker": f.speaker, "start": f.start,
-             "end": f.end, "kind": f.kind}
+            {
+                "entity": f.entity,
+                "entity_name": f.entity_name,
+                "article": f.article,
+                "term": f.term,
+                "voice": f.voice,
+                "speaker": f.speaker,
+                "start": f.start,
+                "end": f.end,
+                "kind": f.kind,
+            }
             for f in c.framing
         ],
         "summary": [{"text": s.text, "sources": list(s.sources)} for s in c.summary],
@@ -60,9 +89,14 @@ def event_json(c: Comparison) -> dict:
 
 def _article(a: Article, copy_of: str | None) -> dict:
     return {
-        "id": a.id, "outlet": a.outlet, "title": a.title,
+        "id": a.id,
+        "outlet": a.outlet,
+        "title": a.title,
         "published": a.published.isoformat() if a.published else None,
-        "source": a.url or a.source, "text": a.text, "dateline": a.dateline, "url": a.url,
+        "source": a.url or a.source,
+        "text": a.text,
+        "dateline": a.dateline,
+        "url": a.url,
         "copy_of": copy_of,
     }
 
