@@ -1,0 +1,267 @@
+"""What the web app reads: events, comparisons and entities, from one open store.
+
+The server reads through one connection to the database, guarded by a lock (a DuckDB
+connection is not to be shared between threads); the ingest worker writes through its own
+(see :mod:`.jobs`). Comparisons are cached by the event's exact membership, so an event
+that grows is compared afresh and one that does not is compared once.
+
+Entities are resolved per event (:func:`counterpoint.resolve.resolve`), so one person has
+an id in every event that names them. The entity index links those ids across events when
+one's name is a name or alias of the other.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from counterpoint import pipeline
+from counterpoint.errors import NotFoundError
+from counterpoint.lexicon import name_key
+from counterpoint.model import Analysis, Comparison, Entity, Event
+from counterpoint.report.json import event_json
+from counterpoint.resolve import resolve
+from counterpoint.store import Store
+
+CACHED_COMPARISONS = 256
+STATUSES = ("agreed", "conflicting", "single_source")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventQuery:
+    """A search of the events: text, entity, outlet and a date range, one page at a time."""
+
+    text: str | None = None
+    entity: str | None = None
+    """An entity id, or words of an entity's name or alias."""
+    outlet: str | None = None
+    since: date | None = None
+    until: date | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventPage:
+    rows: list[dict]
+    total: int
+    query: EventQuery
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+
+@dataclass(slots=True)
+class EntityIndex:
+    """Every entity of every event: id -> (event id, entity), and name key -> ids."""
+
+    by_id: dict[str, tuple[str, Entity]] = field(default_factory=dict)
+    by_key: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, event_id: str, entity: Entity) -> None:
+        self.by_id[entity.id] = (event_id, entity)
+        for key in keys_of(entity):
+            self.by_key.setdefault(key, set()).add(entity.id)
+
+    def linked(self, entity_id: str) -> list[str]:
+        """Ids of the same entity across events: its own, and those sharing its name."""
+        _, entity = self.by_id[entity_id]
+        own = name_key(entity.name)
+        found = {entity_id} | self.by_key.get(own, set())
+        for key in keys_of(entity):
+            found |= {i for i in self.by_key.get(key, ()) if name_key(self.by_id[i][1].name) == key}
+        return sorted(found)
+
+    def search(self, words: str) -> set[str]:
+        """Ids of events with an entity whose name or alias contains ``words`` (any case)."""
+        words = words.lower().strip()
+        key = name_key(words)
+        return {
+            event_id
+            for event_id, entity in self.by_id.values()
+            if any(words in n.lower() for n in (entity.name, *entity.aliases))
+            or (key and key in keys_of(entity))
+        }
+
+
+def keys_of(entity: Entity) -> set[str]:
+    return {k for k in (name_key(n) for n in (entity.name, *entity.aliases)) if k}
+
+
+class Catalog:
+    """The read side of one database file, shared by every request."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._store = Store(path)
+        self._lock = threading.RLock()
+        self._comparisons: OrderedDict[tuple, Comparison] = OrderedDict()
+        self._index: EntityIndex | None = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._store.close()
+            # the app lives in reference cycles; let the connection go with the store now
+            self._store = None  # type: ignore[assignment]
+
+    def changed(self) -> None:
+        """Forget what depends on the grouping (after an ingest)."""
+        with self._lock:
+            self._index = None
+
+    # --- events ----------------------------------------------------------------------
+
+    def find(self, query: EventQuery) -> EventPage:
+        """One page of events matching ``query``, each as a row for the list."""
+        ids = None
+        if query.entity:
+            index = self.entities()
+            ids = (
+                {index.by_id[query.entity][0]}
+                if query.entity in index.by_id
+                else index.search(query.entity)
+            )
+        with self._lock:
+            events, total = self._store.find_events(
+                text=query.text,
+                outlet=query.outlet,
+                since=query.since,
+                until=query.until,
+                ids=ids,
+                limit=query.per_page,
+                offset=(query.page - 1) * query.per_page,
+            )
+        return EventPage(rows=[self.row(e) for e in events], total=total, query=query)
+
+    def row(self, event: Event) -> dict:
+        """An event as the list shows it: dates, outlets, sources and how far they agree."""
+        document = event_json(self.comparison(event))
+        counts = {status: 0 for status in STATUSES}
+        for fact in document["facts"]:
+            counts[fact["status"]] = counts.get(fact["status"], 0) + 1
+        facts = sum(counts.values())
+        return {
+            "id": document["id"],
+            "title": document["title"],
+            "date_range": document["date_range"],
+            "outlets": sorted({a["outlet"] for a in document["articles"]}, key=str.lower),
+            "article_count": document["article_count"],
+            "independent_sources": document["independent_sources"],
+            "facts": counts,
+            "agreement": {s: round(n / facts, 3) if facts else 0.0 for s, n in counts.items()},
+        }
+
+    def event(self, event_id: str) -> Event:
+        with self._lock:
+            return self._store.event(event_id)
+
+    def comparison(self, event: Event | str) -> Comparison:
+        """The comparison of one event (an :class:`Event` or its id or id prefix)."""
+        if isinstance(event, str):
+            event = self.event(event)
+        key = (event.id, event.article_ids, tuple(sorted(event.copies.items())))
+        with self._lock:
+            if key in self._comparisons:
+                self._comparisons.move_to_end(key)
+                return self._comparisons[key]
+            comparison = pipeline.compare_event(self._store, event)
+            self._comparisons[key] = comparison
+            while len(self._comparisons) > CACHED_COMPARISONS:
+                self._comparisons.popitem(last=False)
+            return comparison
+
+    def analyses(self, article_ids: Iterable[str]) -> dict[str, Analysis]:
+        with self._lock:
+            return self._store.analyses(article_ids)
+
+    def outlets(self) -> list[str]:
+        with self._lock:
+            return self._store.outlets()
+
+    # --- entities --------------------------------------------------------------------
+
+    def entities(self) -> EntityIndex:
+        """The entity index, built on first use after each change of the store."""
+        with self._lock:
+            if self._index is None:
+                events = self._store.events()
+                analyses = self._store.analyses(a for e in events for a in e.article_ids)
+                index = EntityIndex()
+                for event in events:
+                    members = {a: analyses[a] for a in event.article_ids if a in analyses}
+                    for entity in resolve(event.id, members):
+                        index.add(event.id, entity)
+                self._index = index
+            return self._index
+
+    def entity(self, entity_id: str) -> dict:
+        """An entity across events: names, the events it is in, and each outlet's labels."""
+        index = self.entities()
+        if entity_id not in index.by_id:
+            raise NotFoundError(
+                f"No entity {entity_id!r} in {self.path!r}; entity ids are listed under "
+                "'entities' in /api/events/{id}"
+            )
+        appearances, seen = [], set()
+        for linked in sorted(index.linked(entity_id), key=lambda i: i != entity_id):
+            event_id, _ = index.by_id[linked]
+            if event_id in seen:
+                continue
+            seen.add(event_id)
+            comparison = self.comparison(event_id)
+            found = next((e for e in comparison.entities if e.id == linked), None)
+            if found is not None:
+                appearances.append((comparison, found))
+        return _profile(entity_id, appearances)
+
+
+def _profile(entity_id: str, appearances: list[tuple[Comparison, Entity]]) -> dict:
+    main = next(e for _, e in appearances if e.id == entity_id)
+    names = {n for _, e in appearances for n in (e.name, *e.aliases)}
+    labels: dict[tuple, dict] = {}
+    events = []
+    for comparison, entity in appearances:
+        outlet_of = {a.id: a.outlet for a in comparison.articles}
+        dates = sorted(a.published.isoformat() for a in comparison.articles if a.published)
+        events.append(
+            {
+                "id": comparison.event.id,
+                "title": comparison.event.title,
+                "date_range": [dates[0], dates[-1]] if dates else [None, None],
+                "entity": entity.id,
+                "name": entity.name,
+                "mentions": len(entity.mentions),
+                "outlets": sorted({outlet_of[m.article] for m in entity.mentions}, key=str.lower),
+            }
+        )
+        for frame in comparison.framing:
+            if frame.entity != entity.id:
+                continue
+            key = (outlet_of[frame.article], frame.term.lower(), frame.voice, frame.speaker)
+            label = labels.setdefault(
+                key,
+                {
+                    "outlet": key[0],
+                    "term": frame.term,
+                    "voice": frame.voice,
+                    "speaker": frame.speaker,
+                    "count": 0,
+                    "events": [],
+                },
+            )
+            label["count"] += 1
+            if comparison.event.id not in label["events"]:
+                label["events"].append(comparison.event.id)
+    events.sort(key=lambda e: e["date_range"][1] or "", reverse=True)
+    return {
+        "id": main.id,
+        "name": main.name,
+        "type": main.type,
+        "aliases": sorted(names - {main.name}, key=str.lower),
+        "events": events,
+        "labels": sorted(labels.values(), key=lambda x: (x["outlet"].lower(), -x["count"])),
+    }

@@ -1,0 +1,325 @@
+"""Ingest from the web: uploaded files, pasted text and fetched pages, one job at a time.
+
+A request hands its inputs to :class:`Ingester` and gets a :class:`Job` back at once; one
+worker thread runs the jobs in order, holding the write lock (DuckDB allows one writer),
+and the page polls the job's progress. The worker writes through its own connection and
+tells the :class:`~.catalog.Catalog` when the store has changed.
+
+Uploaded files are written under names the server makes (the upload's own name stripped
+to letters, digits, dots and dashes, kept only for the outlet and for messages) inside a
+private temporary folder that is removed when the job ends: no name from a request is
+used as a path.
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from counterpoint import pipeline
+from counterpoint.errors import CounterpointError, InputError
+from counterpoint.ingest import article_from_text, read_paths
+from counterpoint.model import Article
+from counterpoint.store import Store
+
+from .catalog import Catalog
+
+KEPT_JOBS = 100
+FETCH_TIMEOUT_S = 15.0
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pasted:
+    text: str
+    outlet: str | None = None
+    title: str | None = None
+    published: date | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Submission:
+    """What one request asks to ingest. ``outlet`` names the outlet of files and pages."""
+
+    uploads: tuple[Upload, ...] = ()
+    pasted: tuple[Pasted, ...] = ()
+    urls: tuple[str, ...] = ()
+    outlet: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.uploads) + len(self.pasted) + len(self.urls)
+
+
+@dataclass(slots=True)
+class Job:
+    """One ingest, as the page sees it while it runs and after."""
+
+    id: str
+    inputs: int
+    state: str = "queued"
+    """queued, reading, fetching, analysing, grouping, done or failed."""
+    done: int = 0
+    total: int = 0
+    message: str = "waiting for the jobs before it"
+    report: dict | None = None
+    created: float = field(default_factory=time.time)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed")
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "state": self.state,
+            "finished": self.finished,
+            "inputs": self.inputs,
+            "done": self.done,
+            "total": self.total,
+            "message": self.message,
+            "report": self.report,
+        }
+
+
+class Ingester:
+    """Runs ingest jobs one after another in a worker thread."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._queue: queue.Queue[tuple[Job, Submission] | None] = queue.Queue()
+        self._changed = threading.Condition()
+        self._write_lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._thread: threading.Thread | None = None
+        self._token = f"{int(time.time() * 1000) % 10**8:08d}"
+
+    def submit(self, submission: Submission) -> Job:
+        job = Job(id=f"job_{self._token}_{next(self._ids)}", inputs=len(submission))
+        with self._changed:
+            self._jobs[job.id] = job
+            while len(self._jobs) > KEPT_JOBS:
+                self._jobs.popitem(last=False)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="ingest", daemon=True)
+                self._thread.start()
+        self._queue.put((job, submission))
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        with self._changed:
+            return self._jobs.get(job_id)
+
+    def wait(self, job: Job, *, timeout: float) -> Job:
+        """Block until ``job`` has finished, or ``timeout`` seconds have passed."""
+        with self._changed:
+            self._changed.wait_for(lambda: job.finished, timeout=timeout)
+        return job
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    # --- the worker ------------------------------------------------------------------
+
+    def _update(self, job: Job, **changes) -> None:
+        with self._changed:
+            for name, value in changes.items():
+                setattr(job, name, value)
+            self._changed.notify_all()
+
+    def _work(self) -> None:
+        store: Store | None = None
+        try:
+            while (item := self._queue.get()) is not None:
+                job, submission = item
+                try:
+                    store = store or Store(self.catalog.path)
+                    self._run(job, submission, store)
+                except Exception as exc:  # a job fails alone; the worker goes on
+                    reason = str(exc) if isinstance(exc, CounterpointError) else repr(exc)
+                    self._update(job, state="failed", message=f"The ingest failed: {reason}")
+        finally:
+            if store is not None:
+                store.close()
+
+    def _run(self, job: Job, submission: Submission, store: Store) -> None:
+        self._update(job, state="reading", message="reading the articles")
+        folder = Path(tempfile.mkdtemp(prefix="counterpoint-upload-"))
+        try:
+            articles, failures = read_uploads(submission.uploads, submission.outlet, folder)
+            for pasted in submission.pasted:
+                try:
+                    articles.append(from_pasted(pasted))
+                except InputError as err:
+                    failures.append(err)
+            for number, url in enumerate(submission.urls, start=1):
+                self._update(job, state="fetching", message=f"fetching {url}")
+                try:
+                    articles.append(fetch_article(url, submission.outlet, folder / f"page{number}"))
+                except InputError as err:
+                    failures.append(err)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+        def progress(done: int, total: int) -> None:
+            last = done >= total
+            self._update(
+                job,
+                state="grouping" if last else "analysing",
+                done=done,
+                total=total,
+                message="grouping into events" if last else f"analysed {done} of {total}",
+            )
+
+        self._update(job, state="analysing", total=len(articles), message="analysing")
+        with self._write_lock:
+            report = pipeline.add_articles(articles, store, failures=failures, progress=progress)
+        self.catalog.changed()
+        wanted = set(report.article_ids)
+        events = [
+            {"id": e.id, "title": e.title, "article_count": len(e.article_ids)}
+            for e in report.events
+            if wanted & set(e.article_ids)
+        ]
+        result = {
+            "added": list(report.added),
+            "known": list(report.known),
+            "failures": [
+                {"source": f.source, "line": f.line, "message": str(f)} for f in report.failures
+            ],
+            "events": events,
+        }
+        state = "failed" if report.failures and not report.article_ids else "done"
+        self._update(job, state=state, report=result, message=_summary(result))
+
+
+def _summary(result: dict) -> str:
+    parts = [f"{len(result['added'])} added", f"{len(result['known'])} already stored"]
+    if result["failures"]:
+        parts.append(f"{len(result['failures'])} failed")
+    return ", ".join(parts) + f"; in {len(result['events'])} event(s)"
+
+
+# --- reading each kind of input ------------------------------------------------------------
+
+
+def safe_name(name: str) -> str:
+    """The last part of an uploaded file's name, with anything but ``\\w . - space`` replaced."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r"[^\w.\- ]+", "_", base).strip(" .")
+    return base[-100:] or "upload"
+
+
+def read_uploads(
+    uploads: tuple[Upload, ...], outlet: str | None, folder: Path
+) -> tuple[list[Article], list[InputError]]:
+    """Articles of uploaded files, each written to its own folder under ``folder``."""
+    articles: list[Article] = []
+    failures: list[InputError] = []
+    for number, upload in enumerate(uploads, start=1):
+        name = safe_name(upload.name)
+        path = folder / f"file{number}" / name
+        path.parent.mkdir()
+        path.write_bytes(upload.data)
+        result = read_paths([path], outlet=outlet)
+        here = str(path)
+        articles += [replace(a, source=a.source.replace(here, name, 1)) for a in result.articles]
+        failures += [
+            InputError(f.reason.replace(here, name), source=f.source.replace(here, name, 1),
+                       line=f.line)
+            for f in result.failures
+        ]
+    return articles, failures
+
+
+def from_pasted(pasted: Pasted) -> Article:
+    from counterpoint.ingest.urls import url_host
+
+    source = pasted.url or "pasted text"
+    outlet = pasted.outlet or (url_host(pasted.url) if pasted.url else None) or "pasted"
+    return article_from_text(
+        pasted.text,
+        source=source,
+        outlet=outlet,
+        title=pasted.title,
+        published=pasted.published,
+        url=pasted.url,
+    )
+
+
+def fetch_article(url: str, outlet: str | None, folder: Path) -> Article:
+    """Fetch a page over HTTP(S) and read its article, as ingest reads a saved page."""
+    final, data, kind = fetch(url)
+    folder.mkdir()
+    path = folder / ("page.txt" if kind == "text/plain" else "page.html")
+    path.write_bytes(data)
+    result = read_paths([path], outlet=outlet)
+    if result.failures:
+        raise InputError(result.failures[0].reason.replace(str(path), url), source=url)
+    article = result.articles[0]
+    return article_from_text(
+        article.text,
+        source=url,
+        outlet=outlet or _outlet_of(article, final),
+        title=article.title,
+        published=article.published,
+        url=article.url or final,
+    )
+
+
+def _outlet_of(article: Article, url: str) -> str:
+    from counterpoint.ingest.urls import url_host
+
+    read_from_page = article.outlet not in ("page", "")
+    return article.outlet if read_from_page else (url_host(url) or "web")
+
+
+def fetch(url: str) -> tuple[str, bytes, str]:
+    """(final URL, body, content type) of an HTTP(S) page, at most ``MAX_PAGE_BYTES``."""
+    import httpx
+
+    if not re.match(r"https?://[^/\s]+", url, re.IGNORECASE):
+        raise InputError("not an http(s) address; give one such as https://example.org/story",
+                         source=url)
+    try:
+        with (
+            httpx.Client(follow_redirects=True, timeout=FETCH_TIMEOUT_S,
+                         headers={"User-Agent": "counterpoint"}) as client,
+            client.stream("GET", url) as response,
+        ):
+            response.raise_for_status()
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_PAGE_BYTES:
+                    raise InputError(
+                        f"the page is larger than {MAX_PAGE_BYTES // 2**20} MiB; save the "
+                        "article and upload it", source=url)
+                chunks.append(chunk)
+            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            return str(response.url), b"".join(chunks), kind
+    except httpx.HTTPError as exc:
+        raise InputError(
+            f"cannot fetch it ({exc or type(exc).__name__}); check the address and the "
+            "network, or save the page and upload the file",
+            source=url,
+        ) from None
