@@ -1,23 +1,41 @@
 """Group articles into events: the articles that report the same real-world happening.
 
-Grouping is incremental: each new article joins the most similar open event, or
-opens a new one. Similarity combines
+Grouping is incremental. Each new article is compared with the events it could
+belong to and joins the most similar one, or opens a new event. An article's
+similarity to an event is the average of its similarities to the event's
+articles (average linkage, kept cheap by summing unit vectors), on two views:
 
-- what the article is about: the cosine of lead embeddings (MiniLM);
-- who and where: the overlap of specific names (people, organisations, places);
-- when: events whose dates lie more than ``max_days`` apart never join.
+- what the article is about: its lead embedding (MiniLM);
+- what it says specifically: TF-IDF over its content lemmas and the names it
+  gives (people, organisations, places), so that two earthquakes or two trials
+  of one person are told apart by where, who and what exactly;
 
-An event keeps the id it got from its first article as it grows. Within an
-event, an article whose text is nearly the same as an earlier one's (word
-shingles) is marked as a copy of it, so syndicated wire copy does not pass for
-independent confirmation.
+less a small penalty per day between the article's publication date and the
+event's dates; events more than ``max_days`` away are never candidates.
+
+Candidates come from an approximate nearest-neighbour index over the lead
+embeddings of the articles already placed, one index per week of publication:
+an article looks only at its own and the neighbouring weeks, so the cost per
+article does not grow with the size of the store.
+
+Each event keeps the id it got from its first article. When an article shows
+that two events are one (it joins one and scores high with the other, and the
+two events score high with each other), the younger event is merged into the
+older one, and the merge is recorded so the old id still resolves.
+
+Copies: every article carries a MinHash signature of its word shingles. An
+article whose signature nearly equals a neighbour's is a copy of it (syndicated
+wire copy, a reprint): it joins that article's event and is marked as its copy,
+so it does not pass for independent confirmation.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,96 +44,494 @@ import numpy as np
 from counterpoint.lexicon import NAME_TYPES, name_key
 from counterpoint.model import Analysis, Article, Event, stable_id
 
-JOIN_THRESHOLD = 0.55
-EMBEDDING_WEIGHT = 0.65
-ENTITY_WEIGHT = 0.35
-MAX_DAYS = 7
-COPY_JACCARD = 0.7
+__all__ = [
+    "EventState",
+    "GroupSettings",
+    "Grouper",
+    "Profile",
+    "TermStats",
+    "group",
+    "independent_sources",
+    "profile",
+    "specific_names",
+    "title_of",
+]
+
 SHINGLE = 5
+SIGNED_CHARACTERS = 4000
+"""Only the start of the body is signed: copies share their first paragraphs."""
+NUM_PERM = 64
+_perm = np.random.RandomState(1)
+_PERM_A = (_perm.randint(0, 1 << 31, size=NUM_PERM, dtype=np.uint32) << np.uint32(1)) | np.uint32(1)
+_PERM_B = _perm.randint(0, 1 << 31, size=NUM_PERM, dtype=np.uint32)
+_WORD = re.compile(r"\w+")
 
 
-@dataclass(slots=True)
-class _Open:
-    """An event being built: its members and running summaries for scoring."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupSettings:
+    """The knobs of grouping; one set for every corpus."""
+
+    threshold: float = 0.30
+    """An article joins the best event scoring at least this; else it opens one."""
+    merge_threshold: float = 0.38
+    """Two events an article could join merge when they score at least this together."""
+    embedding_weight: float = 0.4
+    terms_weight: float = 0.5
+    name_weight: float = 2.0
+    """A name counts like this many occurrences of a content word."""
+    max_days: int = 7
+    """Events whose dates lie further than this from the article's are not candidates."""
+    day_penalty: float = 0.05
+    """Subtracted from the score per day of distance beyond the first."""
+    neighbours: int = 24
+    """Nearest articles looked up to find candidate events."""
+    min_similarity: float = 0.3
+    """Neighbours whose lead embedding is less similar than this propose no event."""
+    copy_jaccard: float = 0.7
+    """Estimated shingle Jaccard at or above which an article is a copy of another."""
+    max_terms: int = 400
+    """Terms kept per event (the heaviest), so scoring cost stays bounded."""
+    article_terms: int = 80
+    """Terms of an article that count (the heaviest by TF-IDF)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Profile:
+    """What grouping needs of one article."""
+
+    article_id: str
+    outlet: str
+    title: str
+    vector: np.ndarray
+    """Unit-length lead embedding (float32)."""
+    terms: dict[str, float]
+    """Sublinear term frequencies of content lemmas and ``@name`` keys."""
+    published: date | None
+    event_date: date | None
+    signature: np.ndarray
+    """MinHash of the body's word shingles (uint32, ``NUM_PERM`` values)."""
+
+    @property
+    def when(self) -> date | None:
+        """The date grouping goes by: publication. Dates read from the text are too often
+        those of earlier happenings the article recalls."""
+        return self.published
+
+
+def profile(article: Article, analysis: Analysis, settings: GroupSettings | None = None) -> Profile:
+    """The grouping profile of an analysed article."""
+    settings = settings or GroupSettings()
+    vector = np.asarray(analysis.embedding, dtype=np.float32)
+    norm = float(np.linalg.norm(vector))
+    counts: Counter[str] = Counter(lemma for sentence in analysis.lemmas for lemma in sentence)
+    for name in specific_names(analysis):
+        counts["@" + name] += settings.name_weight
+    return Profile(
+        article_id=article.id,
+        outlet=article.outlet,
+        title=title_of(article, analysis),
+        vector=vector / norm if norm else vector,
+        terms={t: 1.0 + math.log(c) for t, c in counts.items()},
+        published=article.published,
+        event_date=analysis.event_date,
+        signature=minhash(article.text[article.body_start :]),
+    )
+
+
+def minhash(text: str) -> np.ndarray:
+    """MinHash signature of the text's lower-cased 5-word shingles (uint32 values)."""
+    words = _WORD.findall(text[:SIGNED_CHARACTERS].lower())
+    hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint32, count=len(words))
+    if len(hashes) < SHINGLE:
+        hashes = np.pad(hashes, (0, SHINGLE - len(hashes)))
+    # a shingle's hash mixes its five word hashes, position by position (mod 2**32)
+    shingles = np.zeros(len(hashes) - SHINGLE + 1, dtype=np.uint32)
+    for position in range(SHINGLE):
+        shingles = shingles * np.uint32(1_000_003) + hashes[position : position + len(shingles)]
+    return (np.multiply.outer(shingles, _PERM_A) + _PERM_B).min(axis=0)
+
+
+class TermStats:
+    """Document frequencies of terms, for IDF weights.
+
+    ``prior`` imaginary documents that hold none of the terms keep a small store from
+    treating every shared word as common: with two articles, a word both use is
+    still informative.
+    """
+
+    prior = 50
+
+    def __init__(self, df: dict[str, int] | None = None, documents: int = 0) -> None:
+        self.df: Counter[str] = Counter(df or {})
+        self.documents = documents
+        self.added: Counter[str] = Counter()
+        """Counts added since loading (what a store must write back)."""
+        self._idf: dict[str, float] = {}
+
+    def observe(self, terms: Iterable[str]) -> None:
+        terms = list(terms)
+        self.df.update(terms)
+        self.added.update(terms)
+        self.documents += 1
+        self._idf: dict[str, float] = {}
+
+    def idf(self, term: str) -> float:
+        value = self._idf.get(term)
+        if value is None:
+            value = self._idf[term] = max(
+                0.0, math.log((self.documents + self.prior + 1) / (self.df.get(term, 0) + 0.5))
+            )
+        return value
+
+
+@dataclass(slots=True, kw_only=True)
+class EventState:
+    """An event as grouping sees it: its members and the sums that score it."""
 
     id: str
-    article_ids: list[str]
-    outlets: list[str]
-    centroid: np.ndarray
-    names: set[str]
-    dates: list[date]
-    titles: list[str]
-    shingles: list[set[int]] = field(default_factory=list)
+    title: str
+    article_ids: list[str] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
     copies: dict[str, str] = field(default_factory=dict)
+    vector_sum: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    terms_sum: dict[str, float] = field(default_factory=dict)
+    """Sum of the members' unit-length TF-IDF vectors (the heaviest terms)."""
+    first: date | None = None
+    last: date | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.article_ids)
+
+    def days_from(self, when: date | None) -> int:
+        if when is None or self.first is None or self.last is None:
+            return 0
+        return max(0, (self.first - when).days, (when - self.last).days)
+
+    def to_event(self) -> Event:
+        return Event(
+            id=self.id, article_ids=tuple(self.article_ids), title=self.title, copies=dict(self.copies)
+        )
+
+
+class _Bucket:
+    """Vectors searched exactly while few, through an HNSW index (usearch) beyond that."""
+
+    exact_up_to = 512
+
+    def __init__(self, dimensions: int) -> None:
+        self.keys: list[int] = []
+        self.vectors = np.zeros((16, dimensions), dtype=np.float32)
+        self.index = None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def add(self, key: int, vector: np.ndarray) -> None:
+        n = len(self.keys)
+        if n == len(self.vectors):
+            self.vectors = np.concatenate([self.vectors, np.zeros_like(self.vectors)])
+        self.vectors[n] = vector
+        self.keys.append(key)
+        if self.index is not None:
+            self.index.add(key, vector)
+        elif n + 1 > self.exact_up_to:
+            from usearch.index import Index
+
+            self.index = Index(
+                ndim=self.vectors.shape[1],
+                metric="cos",
+                connectivity=8,
+                expansion_add=32,
+                expansion_search=48,
+            )
+            self.index.add(np.asarray(self.keys), self.vectors[: n + 1])
+
+    def search(self, vector: np.ndarray, count: int, floor: float) -> list[int]:
+        """Keys of up to ``count`` nearest vectors with a cosine of at least ``floor``."""
+        if self.index is not None:
+            found = self.index.search(vector, count)
+            return [int(k) for k, d in zip(found.keys, found.distances) if 1.0 - d >= floor]
+        similarities = self.vectors[: len(self.keys)] @ vector
+        if len(self.keys) > count:
+            nearest = np.argpartition(-similarities, count)[:count]
+        else:
+            nearest = range(len(self.keys))
+        return [self.keys[i] for i in nearest if similarities[i] >= floor]
+
+
+class _Neighbours:
+    """Nearest articles by lead embedding: one bucket per week of publication, for
+    dated articles, and one over all articles, for undated ones."""
+
+    def __init__(self, dimensions: int) -> None:
+        self.dimensions = dimensions
+        self._weeks: dict[int | None, _Bucket] = {}
+        self._all = _Bucket(dimensions)
+        self.article_ids: list[str] = []
+        self.signatures: list[np.ndarray] = []
+
+    def add(self, vector: np.ndarray, when: date | None, article_id: str, signature) -> None:
+        week = _week(when)
+        bucket = self._weeks.get(week)
+        if bucket is None:
+            bucket = self._weeks[week] = _Bucket(self.dimensions)
+        key = len(self.article_ids)
+        self.article_ids.append(article_id)
+        self.signatures.append(signature)
+        bucket.add(key, vector)
+        self._all.add(key, vector)
+
+    def search(self, vector: np.ndarray, when: date | None, count: int, floor: float) -> list[int]:
+        """Keys of the nearest articles: from the weeks around ``when`` and the undated
+        articles, or from all articles when ``when`` is None."""
+        if when is None:
+            buckets = [self._all]
+        else:
+            week = _week(when)
+            buckets = [self._weeks.get(w) for w in (week - 1, week, week + 1, None)]
+        keys: list[int] = []
+        for bucket in buckets:
+            if bucket is not None and len(bucket):
+                keys.extend(bucket.search(vector, count, floor))
+        return keys
+
+
+def _week(when: date | None) -> int | None:
+    return None if when is None else when.toordinal() // 7
 
 
 class Grouper:
-    """Assigns articles to events one at a time; reuse it across batches."""
+    """Assigns articles to events one at a time; reuse it across batches.
 
-    def __init__(self, *, threshold: float = JOIN_THRESHOLD, max_days: int = MAX_DAYS) -> None:
-        self.threshold = threshold
-        self.max_days = max_days
-        self._events: list[_Open] = []
+    A store hands it the events near the new articles' dates (``events``), the
+    term statistics and the articles already placed there (``placed``); after
+    the new articles are placed, :meth:`changed` and :attr:`merges` say what to
+    write back.
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: GroupSettings | None = None,
+        threshold: float | None = None,
+        max_days: int | None = None,
+        stats: TermStats | None = None,
+        events: Iterable[EventState] = (),
+        placed: Iterable[tuple[str, str, np.ndarray, date | None, np.ndarray]] = (),
+    ) -> None:
+        settings = settings or GroupSettings()
+        if threshold is not None or max_days is not None:
+            settings = GroupSettings(
+                **{
+                    **{f: getattr(settings, f) for f in settings.__dataclass_fields__},
+                    **({"threshold": threshold} if threshold is not None else {}),
+                    **({"max_days": max_days} if max_days is not None else {}),
+                }
+            )
+        self.settings = settings
+        self.stats = stats or TermStats()
+        self._events: dict[str, EventState] = {e.id: e for e in events}
+        self._event_of: dict[str, str] = {a: e.id for e in self._events.values() for a in e.article_ids}
+        self._changed: set[str] = set()
+        self.merges: dict[str, str] = {}
+        """Events merged away while placing: old id -> the id it now belongs to."""
+        self._index: _Neighbours | None = None
+        self._placed = list(placed)
+        self._arrival = {article_id: n for n, (article_id, *_) in enumerate(self._placed)}
+
+    # --- placing articles ---------------------------------------------------------------
 
     def add(self, article: Article, analysis: Analysis) -> str:
-        """Place one article; returns the id of its event."""
-        vector = np.asarray(analysis.embedding, dtype=np.float32)
-        names = specific_names(analysis)
-        when = analysis.event_date or article.published
-        best, best_score = None, self.threshold
-        for event in self._events:
-            score = self._score(event, vector, names, when)
-            if score >= best_score:
-                best, best_score = event, score
-        shingles = _shingles(article.text[article.body_start :])
-        if best is None:
-            best = _Open(
-                id=stable_id("evt", article.id),
-                article_ids=[],
-                outlets=[],
-                centroid=np.zeros_like(vector),
-                names=set(),
-                dates=[],
-                titles=[],
-            )
-            self._events.append(best)
-        original = _copy_of(best, shingles)
+        """Observe and place one article; returns the id of its event."""
+        item = profile(article, analysis, self.settings)
+        self.observe([item])
+        return self.place(item)
+
+    def observe(self, profiles: Iterable[Profile]) -> None:
+        """Count the terms of articles about to be placed, so IDF weights include them."""
+        for item in profiles:
+            self.stats.observe(item.terms)
+
+    def place(self, item: Profile) -> str:
+        """Place one observed article; returns the id of its event."""
+        settings = self.settings
+        index = self._neighbours(item.vector.shape[0])
+        weights = self._tfidf(item.terms)
+        keys = index.search(item.vector, item.when, settings.neighbours, settings.min_similarity)
+
+        original = self._original(item, keys)
+        scored: list[tuple[float, EventState]] = []
+        for event_id in self._candidates(keys):
+            event = self._events[event_id]
+            days = event.days_from(item.when)
+            if days > settings.max_days:
+                continue
+            scored.append((self._score(event, item.vector, weights, days), event))
+        scored.sort(key=lambda pair: -pair[0])
+
         if original is not None:
-            best.copies[article.id] = original
-        n = len(best.article_ids)
-        best.centroid = (best.centroid * n + vector) / (n + 1)
-        best.article_ids.append(article.id)
-        best.outlets.append(article.outlet)
-        best.names |= names
-        best.shingles.append(shingles)
-        best.titles.append(title_of(article, analysis))
-        if when is not None:
-            best.dates.append(when)
+            best = self._events[self._resolve(self._event_of[original])]
+        elif scored and scored[0][0] >= settings.threshold:
+            best = scored[0][1]
+        else:
+            best = EventState(
+                id=stable_id("evt", item.article_id),
+                title=item.title,
+                vector_sum=np.zeros_like(item.vector),
+            )
+            self._events[best.id] = best
+        self._join(best, item, weights, original)
+        index.add(item.vector, item.when, item.article_id, item.signature)
+
+        for score, other in scored:
+            if other is best or other.id not in self._events or score < settings.threshold:
+                continue
+            if self._pair_score(best, other) >= settings.merge_threshold:
+                best = self._merge(best, other)
         return best.id
 
-    def _score(self, event: _Open, vector: np.ndarray, names: set[str], when: date | None) -> float:
-        if when is not None and event.dates:
-            if min(abs((when - d).days) for d in event.dates) > self.max_days:
-                return 0.0
-        norm = float(np.linalg.norm(event.centroid)) or 1.0
-        cosine = float(vector @ event.centroid) / norm
-        overlap = len(names & event.names) / max(1, min(len(names), len(event.names)))
-        return EMBEDDING_WEIGHT * cosine + ENTITY_WEIGHT * overlap
+    def _candidates(self, keys: Sequence[int]) -> list[str]:
+        """Ids of the events of the nearest articles (``keys`` into the index)."""
+        assert self._index is not None
+        ids = self._index.article_ids
+        return list(dict.fromkeys(self._resolve(self._event_of[ids[k]]) for k in keys))
+
+    def _score(self, event: EventState, vector, weights: dict[str, float], days: int) -> float:
+        settings = self.settings
+        n = event.size
+        semantic = float(vector @ event.vector_sum) / n
+        specific = sum(w * event.terms_sum.get(t, 0.0) for t, w in weights.items()) / n
+        return (
+            settings.embedding_weight * semantic
+            + settings.terms_weight * specific
+            - settings.day_penalty * max(0, days - 1)
+        )
+
+    def _pair_score(self, a: EventState, b: EventState) -> float:
+        """Average-linkage score between two events."""
+        settings = self.settings
+        n = a.size * b.size
+        days = 0
+        if a.first and b.first and a.last and b.last:
+            days = max(0, (b.first - a.last).days, (a.first - b.last).days)
+        if days > settings.max_days:
+            return -1.0
+        small, large = sorted((a.terms_sum, b.terms_sum), key=len)
+        specific = sum(w * large.get(t, 0.0) for t, w in small.items())
+        return (
+            settings.embedding_weight * float(a.vector_sum @ b.vector_sum) / n
+            + settings.terms_weight * specific / n
+            - settings.day_penalty * max(0, days - 1)
+        )
+
+    def _tfidf(self, terms: dict[str, float]) -> dict[str, float]:
+        """The article's heaviest TF-IDF terms, as a unit-length vector."""
+        weights = sorted(((w * self.stats.idf(t), t) for t, w in terms.items()), reverse=True)
+        weights = [(t, w) for w, t in weights[: self.settings.article_terms] if w > 0]
+        norm = math.sqrt(sum(w * w for _, w in weights)) or 1.0
+        return {t: w / norm for t, w in weights}
+
+    def _original(self, item: Profile, keys: Sequence[int]) -> str | None:
+        """The earliest neighbour whose text this article nearly repeats."""
+        index = self._index
+        assert index is not None
+        for key in sorted(keys):
+            if float(np.mean(index.signatures[key] == item.signature)) >= self.settings.copy_jaccard:
+                article_id = index.article_ids[key]
+                event = self._events[self._resolve(self._event_of[article_id])]
+                return event.copies.get(article_id, article_id)
+        return None
+
+    def _join(self, event: EventState, item: Profile, weights, original: str | None) -> None:
+        self._arrival[item.article_id] = len(self._arrival)
+        event.article_ids.append(item.article_id)
+        event.outlets.append(item.outlet)
+        if original is not None:
+            event.copies[item.article_id] = original
+        event.vector_sum = event.vector_sum + item.vector
+        for term, weight in weights.items():
+            event.terms_sum[term] = event.terms_sum.get(term, 0.0) + weight
+        self._prune(event)
+        if item.when is not None:
+            event.first = min(event.first or item.when, item.when)
+            event.last = max(event.last or item.when, item.when)
+        self._event_of[item.article_id] = event.id
+        self._changed.add(event.id)
+
+    def _prune(self, event: EventState) -> None:
+        limit = self.settings.max_terms
+        if len(event.terms_sum) > 2 * limit:
+            kept = sorted(event.terms_sum.items(), key=lambda tw: -tw[1])[:limit]
+            event.terms_sum = dict(kept)
+
+    def _merge(self, a: EventState, b: EventState) -> EventState:
+        """Merge the younger event into the older one (by first article id order of creation)."""
+        keep, gone = (a, b) if self._older(a, b) else (b, a)
+        members = sorted(
+            zip(keep.article_ids + gone.article_ids, keep.outlets + gone.outlets),
+            key=lambda member: self._arrival.get(member[0], -1),
+        )
+        keep.article_ids = [article_id for article_id, _ in members]
+        keep.outlets = [outlet for _, outlet in members]
+        keep.copies.update(gone.copies)
+        keep.vector_sum = keep.vector_sum + gone.vector_sum
+        for term, weight in gone.terms_sum.items():
+            keep.terms_sum[term] = keep.terms_sum.get(term, 0.0) + weight
+        self._prune(keep)
+        dates = [d for d in (keep.first, keep.last, gone.first, gone.last) if d is not None]
+        keep.first, keep.last = (min(dates), max(dates)) if dates else (None, None)
+        for article_id in gone.article_ids:
+            self._event_of[article_id] = keep.id
+        del self._events[gone.id]
+        self._changed.discard(gone.id)
+        self._changed.add(keep.id)
+        self.merges[gone.id] = keep.id
+        for old, new in self.merges.items():
+            if new == gone.id:
+                self.merges[old] = keep.id
+        return keep
+
+    def _older(self, a: EventState, b: EventState) -> bool:
+        order = list(self._events)
+        return order.index(a.id) <= order.index(b.id)
+
+    def _resolve(self, event_id: str) -> str:
+        return self.merges.get(event_id, event_id)
+
+    def _neighbours(self, dimensions: int) -> _Neighbours:
+        if self._index is None:
+            self._index = _Neighbours(dimensions)
+            for article_id, _event_id, vector, when, signature in self._placed:
+                self._index.add(vector, when, article_id, signature)
+            self._placed = []
+        return self._index
+
+    # --- results -----------------------------------------------------------------------
 
     def events(self) -> list[Event]:
-        return [
-            Event(
-                id=e.id, article_ids=tuple(e.article_ids), title=e.titles[0], copies=dict(e.copies)
-            )
-            for e in self._events
-        ]
+        """Every event this grouper holds, in order of creation."""
+        return [e.to_event() for e in self._events.values()]
+
+    def changed(self) -> list[EventState]:
+        """Events created or changed since this grouper was made."""
+        return [self._events[i] for i in self._changed if i in self._events]
+
+    def event_of(self, article_id: str) -> str:
+        return self._resolve(self._event_of[article_id])
 
 
-def group(pairs: Iterable[tuple[Article, Analysis]]) -> list[Event]:
-    """Events for a batch of analysed articles, in the order the articles came."""
-    grouper = Grouper()
-    for article, analysis in pairs:
-        grouper.add(article, analysis)
+def group(pairs: Iterable[tuple[Article, Analysis]], settings: GroupSettings | None = None) -> list[Event]:
+    """Events for a batch of analysed articles, placed in the order they come.
+
+    The whole batch is observed first, so every article is weighed with the
+    batch's term statistics.
+    """
+    grouper = Grouper(settings=settings)
+    profiles = [profile(a, an, grouper.settings) for a, an in pairs]
+    grouper.observe(profiles)
+    for item in profiles:
+        grouper.place(item)
     return grouper.events()
 
 
@@ -134,22 +550,6 @@ def title_of(article: Article, analysis: Analysis) -> str:
     if len(first) <= 120:
         return first
     return first[: first.rfind(" ", 0, 118)].rstrip(",;: ") + " …"
-
-
-def _shingles(text: str) -> set[int]:
-    words = re.findall(r"\w+", text.lower())
-    return {
-        zlib.crc32(" ".join(words[i : i + SHINGLE]).encode())
-        for i in range(max(1, len(words) - SHINGLE + 1))
-    }
-
-
-def _copy_of(event: _Open, shingles: set[int]) -> str | None:
-    for article_id, other in zip(event.article_ids, event.shingles):
-        union = len(shingles | other)
-        if union and len(shingles & other) / union >= COPY_JACCARD:
-            return event.copies.get(article_id, article_id)
-    return None
 
 
 def independent_sources(event: Event, outlets: dict[str, str]) -> int:

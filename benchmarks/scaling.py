@@ -1,0 +1,265 @@
+"""How grouping scales with the size of the store, on real news (news37k).
+
+    python benchmarks/scaling.py --data ../shared/eval/news37k/articles.jsonl.gz \\
+        --sizes 1000,5000,10000,all --cache /tmp/news37k-analyses
+
+For each size n, a fixed random sample of n articles (the same seed for every
+size, so larger samples are denser in time, as a growing store is) goes through
+
+- **grouping alone**: the analysed articles are in an in-memory store and
+  ``pipeline.group_new`` places all of them, loading candidates by time window
+  and writing the grouping back, exactly as ``counterpoint ingest`` does after
+  analysis. Reported as articles/s, with the cost per article relative to the
+  smallest size (the goal: within 1.5x).
+- **end to end**: read, analyse (``--workers`` processes), store and group, as
+  ``counterpoint ingest`` does; only for sizes up to ``--end-to-end-max``, since
+  analysis runs at about 10 articles/s on two cores. Analyses are cached in
+  ``--cache`` (one pickle per article) so grouping-alone runs on larger sizes
+  can reuse them; an end-to-end figure is only printed for analyses made in
+  this run.
+
+Baseline in the same run: the grouping a store without the nearest-neighbour
+index and time window would do — every article scored against every event
+(``--no-baseline`` skips it; it is only run up to ``--baseline-max``).
+
+Memory: the peak resident set size of this process while grouping each size
+(``VmHWM``, reset before each size), and the size of the database file holding
+that many articles, for comparison.
+
+The last line of stdout is JSON with ``sizes``, ``group_articles_per_s``,
+``end_to_end_articles_per_s`` (null where not measured), ``peak_rss_mb`` and
+more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import pickle
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from counterpoint import pipeline
+from counterpoint.analyze import analyze_many
+from counterpoint.group import Grouper, profile
+from counterpoint.ingest import article_from_text
+from counterpoint.model import Analysis, Article
+from counterpoint.store import Store
+
+SEED = 37
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    records = read_records(args.data)
+    random.Random(SEED).shuffle(records)
+    sizes = [len(records) if s == "all" else min(int(s), len(records)) for s in args.sizes.split(",")]
+    largest = max(sizes)
+    articles = [a for a in (to_article(r, args.data) for r in records[:largest]) if a is not None]
+
+    cache = args.cache
+    fresh: dict[str, float] = {}
+    analyses = load_cached(cache, articles) if cache else {}
+    missing = [a for a in articles if a.id not in analyses]
+    if missing:
+        print(f"analysing {len(missing)} articles with {args.workers} workers…", file=sys.stderr)
+        started = time.perf_counter()
+        for done, (article, analysis) in enumerate(
+            zip(missing, analyze_many(missing, workers=args.workers)), start=1
+        ):
+            analyses[article.id] = analysis
+            if cache:
+                (cache / f"{article.id}.pickle").write_bytes(pickle.dumps(analysis))
+            if done % 250 == 0:
+                print(f"  {done}/{len(missing)}", file=sys.stderr)
+        fresh["articles"] = len(missing)
+        fresh["seconds"] = time.perf_counter() - started
+
+    rows = []
+    for n in sizes:
+        sample = sorted(articles[:n], key=lambda a: (a.published or date.min, a.id))
+        sample = [a for a in sample if a.id in analyses]
+        row = {"size": len(sample)}
+        row.update(group_alone(sample, analyses))
+        if not args.no_baseline and len(sample) <= args.baseline_max:
+            row["baseline_articles_per_s"] = exhaustive_baseline(sample, analyses)
+        if len(sample) <= args.end_to_end_max:
+            row["end_to_end_articles_per_s"] = end_to_end(sample, args.workers)
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr)
+
+    base = rows[0]["group_seconds"] / rows[0]["size"]
+    result = {
+        "data": str(args.data),
+        "sizes": [r["size"] for r in rows],
+        "group_articles_per_s": [r["group_articles_per_s"] for r in rows],
+        "place_only_articles_per_s": [r["place_only_articles_per_s"] for r in rows],
+        "cost_per_article_vs_smallest": [
+            round(r["group_seconds"] / r["size"] / base, 2) for r in rows
+        ],
+        "end_to_end_articles_per_s": [r.get("end_to_end_articles_per_s") for r in rows],
+        "baseline_articles_per_s": [r.get("baseline_articles_per_s") for r in rows],
+        "peak_rss_mb": [r["peak_rss_mb"] for r in rows],
+        "database_mb": [r["database_mb"] for r in rows],
+        "events": [r["events"] for r in rows],
+        "analysis_articles_per_s": round(fresh["articles"] / fresh["seconds"], 2)
+        if fresh
+        else None,
+        "cpus": os.cpu_count(),
+    }
+    _print_table(result)
+    print(json.dumps(result))
+    return 0
+
+
+def read_records(path: Path) -> list[dict]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def to_article(record: dict, path: Path) -> Article | None:
+    text = (record.get("content_original") or "").strip()
+    if not text:
+        return None
+    try:
+        published = date.fromisoformat(record.get("date") or "")
+    except ValueError:
+        published = None
+    return article_from_text(
+        text,
+        source=f"{path}:{record.get('ID')}",
+        outlet=record.get("source") or "unknown",
+        title=record.get("title") or None,
+        published=published,
+        url=record.get("url") or None,
+    )
+
+
+def load_cached(cache: Path, articles: Sequence[Article]) -> dict[str, Analysis]:
+    cache.mkdir(parents=True, exist_ok=True)
+    found = {}
+    for article in articles:
+        file = cache / f"{article.id}.pickle"
+        if file.exists():
+            found[article.id] = pickle.loads(file.read_bytes())
+    return found
+
+
+def group_alone(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dict:
+    """Group ``sample`` in a fresh database file, as ingest does after analysis."""
+    _reset_peak_rss()
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "scaling.duckdb"
+        with Store(db) as store:
+            for article in sample:
+                store.add(article, analyses[article.id])
+            started = time.perf_counter()
+            pipeline.group_new(store, analyses={a.id: analyses[a.id] for a in sample})
+            seconds = time.perf_counter() - started
+            events = len(store.events())
+        database_mb = db.stat().st_size / 1e6
+    peak = _peak_rss_mb()
+
+    # the grouper alone, without the database: profiles and placing
+    started = time.perf_counter()
+    grouper = Grouper()
+    profiles = [profile(a, analyses[a.id]) for a in sample]
+    grouper.observe(profiles)
+    for item in profiles:
+        grouper.place(item)
+    place_seconds = time.perf_counter() - started
+    return {
+        "group_seconds": round(seconds, 3),
+        "group_articles_per_s": round(len(sample) / seconds, 1),
+        "place_only_articles_per_s": round(len(sample) / place_seconds, 1),
+        "events": events,
+        "peak_rss_mb": round(peak, 1),
+        "database_mb": round(database_mb, 1),
+    }
+
+
+class _Exhaustive(Grouper):
+    """Grouping without the nearest-neighbour index: every event is a candidate."""
+
+    def _candidates(self, keys):
+        return list(self._events)
+
+
+def exhaustive_baseline(sample: Sequence[Article], analyses: dict[str, Analysis]) -> float:
+    """Articles/s when each article is scored against every event (no index, no window)."""
+    started = time.perf_counter()
+    grouper = _Exhaustive()
+    profiles = [profile(a, analyses[a.id]) for a in sample]
+    grouper.observe(profiles)
+    for item in profiles:
+        grouper.place(item)
+    return round(len(sample) / (time.perf_counter() - started), 1)
+
+
+def end_to_end(sample: Sequence[Article], workers: int) -> float:
+    with Store() as store:
+        started = time.perf_counter()
+        pipeline.add_articles(sample, store, workers=workers)
+        return round(len(sample) / (time.perf_counter() - started), 2)
+
+
+def _reset_peak_rss() -> None:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def _peak_rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _print_table(r: dict) -> None:
+    print(f"{'size':>8}{'group/s':>10}{'place/s':>10}{'cost x':>8}{'e2e/s':>8}"
+          f"{'exhaustive/s':>14}{'peak MB':>9}{'db MB':>7}", file=sys.stderr)
+    for i, size in enumerate(r["sizes"]):
+        e2e = r["end_to_end_articles_per_s"][i]
+        base = r["baseline_articles_per_s"][i]
+        print(
+            f"{size:>8}{r['group_articles_per_s'][i]:>10}{r['place_only_articles_per_s'][i]:>10}"
+            f"{r['cost_per_article_vs_smallest'][i]:>8}{e2e if e2e else '-':>8}"
+            f"{base if base else '-':>14}{r['peak_rss_mb'][i]:>9}{r['database_mb'][i]:>7}",
+            file=sys.stderr,
+        )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="news37k articles.jsonl.gz")
+    parser.add_argument("--sizes", default="1000,5000,10000,all")
+    parser.add_argument("--workers", type=int, default=2, help="analysis processes")
+    parser.add_argument("--cache", type=Path, default=None, help="folder for cached analyses")
+    parser.add_argument("--end-to-end-max", type=int, default=1000,
+                        help="measure end to end only up to this size")
+    parser.add_argument("--baseline-max", type=int, default=5000,
+                        help="run the exhaustive baseline only up to this size")
+    parser.add_argument("--no-baseline", action="store_true")
+    return parser
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

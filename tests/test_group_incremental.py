@@ -1,0 +1,211 @@
+"""Grouping over time: stable ids across ingests, merges, copies, and a quality floor."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from counterpoint import pipeline
+from counterpoint.analyze import analyze_many
+from counterpoint.group import Grouper, Profile, group, independent_sources, minhash
+from counterpoint.ingest import article_from_text
+from counterpoint.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT.parent / "shared" / "eval"
+DAY = date(2024, 3, 5)
+
+needs_eval = pytest.mark.skipif(
+    not (EVAL / "ecbplus").is_dir(), reason="../shared/eval is not beside the repository"
+)
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.zeros(384, dtype=np.float32)
+    vector[: len(values)] = values
+    return vector / np.linalg.norm(vector)
+
+
+def made_up(article_id: str, vector: np.ndarray, terms: dict[str, float]) -> Profile:
+    return Profile(
+        article_id=article_id,
+        outlet=article_id,
+        title=article_id,
+        vector=vector,
+        terms=terms,
+        published=DAY,
+        event_date=None,
+        signature=minhash(f"text of {article_id} " * 3 + article_id),
+    )
+
+
+def place_all(grouper: Grouper, profiles: list[Profile]) -> list[str]:
+    grouper.observe(profiles)
+    return [grouper.place(p) for p in profiles]
+
+
+def test_an_article_between_two_events_merges_them_into_the_older():
+    left = made_up("left", unit(1, 0.3), {"harbour": 1.0, "fire": 1.0})
+    right = made_up("right", unit(0.3, 1), {"warehouse": 1.0, "blaze": 1.0})
+    between = made_up(
+        "between", unit(1, 1), {"harbour": 1.0, "fire": 1.0, "warehouse": 1.0, "blaze": 1.0}
+    )
+    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
+    grouper = Grouper()
+    grouper.observe(filler)
+    first, second = place_all(grouper, [left, right])
+    assert first != second  # apart at first: nothing links them yet
+    joined = place_all(grouper, [between])[0]
+    assert joined == first
+    assert grouper.merges == {second: first}
+    (event,) = [e for e in grouper.events() if e.id == first]
+    assert event.article_ids == ("left", "right", "between")
+    assert second not in {e.id for e in grouper.events()}
+    assert grouper.event_of("right") == first
+
+
+def test_unrelated_events_do_not_merge():
+    left = made_up("left", unit(1, 0), {"harbour": 1.0})
+    right = made_up("right", unit(0, 1), {"election": 1.0})
+    grouper = Grouper()
+    ids = place_all(grouper, [left, right])
+    assert ids[0] != ids[1]
+    assert grouper.merges == {}
+
+
+# --- with real articles, through the store ----------------------------------------------------
+
+QUAKE = (
+    "A magnitude 6.4 earthquake struck the mountain town of Valdoria early on Tuesday, killing "
+    "at least 23 people and injuring more than 140, local officials said. The quake toppled "
+    "dozens of older stone houses in the town centre. Rescue teams from the regional capital, "
+    "Marsella, worked through the morning to pull survivors from the rubble. Governor Elena "
+    "Ruiz said the hospital in Valdoria was overwhelmed."
+)
+QUAKE_FOLLOW_UP = (
+    "Rescuers in Valdoria dug through collapsed homes on Tuesday after a powerful earthquake "
+    "left at least 23 dead and over 140 injured. The 6.4-magnitude tremor shook the town before "
+    "dawn. Governor Elena Ruiz asked the central government for emergency aid, and helicopters "
+    "carried the most seriously hurt to hospitals in Marsella."
+)
+TRANSFER = (
+    "Northbridge United have completed the signing of striker Tomas Kovac from Dinamo Split for "
+    "a club-record fee of 48 million euros. The 24-year-old Croatian international signed a "
+    "five-year contract on Tuesday after passing a medical. Manager Peter Hale said the forward "
+    "would add pace to the attack."
+)
+
+
+def write(folder: Path, name: str, text: str, day: date = DAY) -> Path:
+    path = folder / f"{name}.txt"
+    path.write_text(f"{day.isoformat()} - {text}", encoding="utf-8")
+    return path
+
+
+def test_incremental_ingest_keeps_event_ids_and_places_only_new_articles(tmp_path):
+    db = tmp_path / "news.duckdb"
+    with Store(db) as store:
+        first = pipeline.ingest(
+            [write(tmp_path, "daily", QUAKE), write(tmp_path, "sport", TRANSFER)], store
+        )
+        assert len(first.events) == 2
+        before = {e.id: e.article_ids for e in store.events()}
+    with Store(db) as store:  # a later session, on the same file
+        second = pipeline.ingest(
+            [write(tmp_path, "wire", QUAKE_FOLLOW_UP, DAY + timedelta(days=1))], store
+        )
+        after = {e.id: e.article_ids for e in store.events()}
+        assert set(after) == set(before)
+        (grown,) = second.events
+        assert grown.id in before and len(before[grown.id]) == 1
+        assert after[grown.id][:1] == before[grown.id]
+        assert len(after[grown.id]) == 2
+        assert store.ungrouped() == []
+        assert store.grouping_is_incremental()
+        again = pipeline.ingest([tmp_path / "wire.txt"], store)  # nothing new to place
+        assert again.events == () and {e.id: e.article_ids for e in store.events()} == after
+
+
+def test_store_resolves_the_id_of_a_merged_event(tmp_path):
+    left = made_up("left", unit(1, 0.3), {"harbour": 1.0, "fire": 1.0})
+    right = made_up("right", unit(0.3, 1), {"warehouse": 1.0, "blaze": 1.0})
+    between = made_up(
+        "between", unit(1, 1), {"harbour": 1.0, "fire": 1.0, "warehouse": 1.0, "blaze": 1.0}
+    )
+    with Store() as store:
+        for p in (left, right, between):
+            article = article_from_text(p.article_id + " text", source="x", outlet=p.outlet,
+                                        id=p.article_id)
+            (analysis,) = analyze_many([article])
+            store.add(article, analysis)
+        grouper = store.grouper([DAY])
+        place_all(grouper, [left, right])
+        store.save_grouping(grouper, [left, right])
+        ids = {e.id for e in store.events()}
+        assert len(ids) == 2
+        grouper = store.grouper([DAY])  # reloaded from the database
+        joined = place_all(grouper, [between])[0]
+        store.save_grouping(grouper, [between])
+        assert [e.id for e in store.events()] == [joined]
+        (gone,) = ids - {joined}
+        assert store.merges() == {gone: joined}
+        assert store.event(gone).id == joined
+        assert store.event(gone).article_ids == ("left", "right", "between")
+
+
+def _ecbplus_articles(count: int):
+    from benchmarks import ecbplus
+
+    docs = ecbplus.load(EVAL / "ecbplus" / "ECB+" / "1") + ecbplus.load(
+        EVAL / "ecbplus" / "ECB+" / "3"
+    )
+    return ecbplus.to_articles(docs[:count]), docs[:count]
+
+
+@needs_eval
+def test_constructed_copies_of_real_articles_are_linked_to_their_original():
+    articles, _ = _ecbplus_articles(40)
+    originals = [articles[0], articles[25]]
+    copies = []
+    for n, original in enumerate(originals):
+        text = original.text
+        # a syndicated copy: a new first word, a credit line, and one word changed
+        first_word = re.match(r"\W*\w+", text).end()
+        copied = "Reprinted" + text[first_word:] + "\n(Reporting by a staff writer.)"
+        copies.append(replace(original, id=f"art_copy{n}", text=copied, outlet=f"Reprint {n}"))
+    batch = articles + copies
+    analyses = analyze_many(batch)
+    events = group(list(zip(batch, analyses)))
+    outlets = {a.id: a.outlet for a in batch}
+    for original, copy in zip(originals, copies):
+        (event,) = [e for e in events if copy.id in e.article_ids]
+        assert original.id in event.article_ids
+        assert event.copies[copy.id] == original.id
+        assert independent_sources(event, outlets) == len(
+            {outlets[a] for a in event.article_ids} - {copy.outlet}
+        )
+    copied = {c for e in events for c in e.copies}
+    assert copied >= {c.id for c in copies}
+    assert len(copied) <= len(copies) + 2  # real documents are rarely taken for copies
+
+
+@needs_eval
+def test_grouping_quality_floor_on_basil_subset():
+    """Floor from benchmarks/events.py on the first 12 BASIL events (36 articles)."""
+    from benchmarks.corpora import load_basil
+    from benchmarks.events import stream_order
+    from benchmarks.metrics import bcubed
+
+    pairs = load_basil(EVAL / "basil")
+    triplets = sorted({g for _, g in pairs})[:12]
+    pairs = [(a, g) for a, g in pairs if g in triplets]
+    articles = stream_order([a for a, _ in pairs])
+    analyses = dict(zip((a.id for a in articles), analyze_many(articles)))
+    events = group((a, analyses[a.id]) for a in articles)
+    score = bcubed({a: e.id for e in events for a in e.article_ids}, {a.id: g for a, g in pairs})
+    assert score.f1 >= 0.95
