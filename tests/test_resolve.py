@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from counterpoint.model import Analysis, Mention, stable_id
+from counterpoint.model import Analysis, Mention, Sentence, stable_id
 from counterpoint.lexicon import initials, is_acronym, name_key
 from counterpoint.resolve import resolve
 
@@ -335,3 +337,206 @@ def test_norp_mentions_and_empty_input_give_no_entities():
     analyses = {"a": analysis("a", "Syrian officials spoke.", [("Syrian", "NORP")])}
     assert resolve("evt_x", analyses) == ()
     assert resolve("evt_x", {}) == ()
+
+
+# --- names across an event: surnames, titles, short names, misses --------------------------
+
+
+def analysis_with_text(article_id: str, text: str, names: list[tuple[str, str]]) -> Analysis:
+    """Like :func:`analysis`, with the text's lines as its sentences (so that resolve can
+    look for names the tagger missed)."""
+    base = analysis(article_id, text, names)
+    sentences, start = [], 0
+    for line in text.split("\n"):
+        sentences.append(Sentence(start=start, end=start + len(line), text=line))
+        start += len(line) + 1
+    return replace(base, sentences=tuple(sentences))
+
+
+def names_of(entity) -> set[str]:
+    return {entity.name, *entity.aliases}
+
+
+@pytest.mark.parametrize(
+    ("full", "short"),
+    [
+        ("Barack Obama", "President Obama"),
+        ("Barack Obama", "Mr. Obama"),
+        ("Barack Obama", "Obama"),
+        ("Barack Obama", "Obama's"),
+        ("Lindsay Lohan", "Lindsay"),  # a given name alone
+        ("Arcade Joseph Comeaux Jr.", "Comeaux"),
+        ("Anthony LaCalamita III", "LaCalamita"),
+        ("Frederick C. LaRue", "Fred LaRue"),
+        ("Regina M. Benjamin", "Dr. Regina Benjamin"),
+        ('Luis Gerardo "Jerry" Ortiz', "Jerry Ortiz"),
+        ("Vincent 'The Chin' Gigante", "Vincent Gigante"),
+        ("Heydar Alishvandi", "Heidar Alishvandi"),
+    ],
+)
+def test_short_title_and_variant_forms_of_a_person_merge(full, short):
+    analyses = {
+        "a": analysis("a", f"{full} spoke on Sunday.", [(full, "PERSON")]),
+        "b": analysis("b", f"On Monday {short} flew to Moscow.", [(short, "PERSON")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert len(entities) == 1
+    assert names_of(entities[0]) == {full, short}
+
+
+def test_a_surname_stands_for_the_person_its_own_article_named():
+    """Two people share a surname across the event; each article's "Thomas" is its own."""
+    analyses = {
+        "a": analysis("a", "Pierre Thomas was hurt. Thomas will miss the season.",
+                      [("Pierre Thomas", "PERSON"), ("Thomas", "PERSON")]),
+        "b": analysis("b", "David Thomas caught two passes. Thomas also scored.",
+                      [("David Thomas", "PERSON"), ("Thomas", "PERSON")]),
+        "c": analysis("c", "Pierre Thomas is out for the year.", [("Pierre Thomas", "PERSON")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert len(entities) == 2
+    pierre = entity_of(entities, "Pierre Thomas")
+    assert {(r.article, r.text) for r in pierre.mentions} == {
+        ("a", "Pierre Thomas"), ("a", "Thomas"), ("c", "Pierre Thomas")}
+    assert {(r.article, r.text) for r in entity_of(entities, "David Thomas").mentions} == {
+        ("b", "David Thomas"), ("b", "Thomas")}
+
+
+def test_an_ambiguous_surname_goes_to_the_person_the_article_named_first():
+    text = ("Vincent Gigante died on Monday. His brother Louis Gigante, a priest, spoke. "
+            "Gigante had feigned madness for decades.")
+    analyses = {"a": analysis("a", text, [("Vincent Gigante", "PERSON"),
+                                          ("Louis Gigante", "PERSON"), ("Gigante", "PERSON")])}
+    entities = resolve("evt_x", analyses)
+    assert together(entities, "Vincent Gigante", "Gigante")
+    assert not together(entities, "Louis Gigante", "Gigante")
+
+
+def test_a_surname_alone_goes_to_the_person_the_event_names_far_more_often():
+    people = [("Barack Obama", "PERSON")] * 6 + [("Michelle Obama", "PERSON")]
+    text = " ".join(f"{name} spoke." for name, _ in people)
+    analyses = {
+        "a": analysis("a", text, people),
+        "b": analysis("b", "Obama said no.", [("Obama", "PERSON")]),
+    }
+    assert together(resolve("evt_x", analyses), "Obama", "Barack Obama")
+    # two against one is not enough to tell
+    analyses["a"] = analysis("a", "Barack Obama met Barack Obama's wife Michelle Obama.",
+                             [("Barack Obama", "PERSON"), ("Barack Obama", "PERSON"),
+                              ("Michelle Obama", "PERSON")])
+    entities = resolve("evt_x", analyses)
+    assert not together(entities, "Obama", "Barack Obama")
+    assert not together(entities, "Obama", "Michelle Obama")
+
+
+def test_different_people_never_merge_through_a_chain_of_short_forms():
+    analyses = {
+        "a": analysis("a", "John Smith testified.", [("John Smith", "PERSON")]),
+        "b": analysis("b", "Jane Smith testified.", [("Jane Smith", "PERSON")]),
+        "c": analysis("c", "J. Smith and Smith were named.", [("J. Smith", "PERSON"),
+                                                               ("Smith", "PERSON")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert not together(entities, "John Smith", "Jane Smith")
+
+
+def test_two_names_glued_by_a_hyphen_own_neither_part():
+    analyses = {
+        "a": analysis("a", "Barack Obama won. The Obama-Biden ticket celebrated.",
+                      [("Barack Obama", "PERSON"), ("Obama-Biden", "PERSON")]),
+        "b": analysis("b", "Obama thanked voters.", [("Obama", "PERSON")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert together(entities, "Obama", "Barack Obama")
+    assert not together(entities, "Obama-Biden", "Barack Obama")
+
+
+@pytest.mark.parametrize(
+    ("full", "short", "type_"),
+    [
+        ("New Orleans Saints", "Saints", "ORG"),
+        ("Morningside Recovery", "Morningside", "ORG"),
+        ("Microsoft Corp.", "Microsoft", "ORG"),
+        ("Mediterranean Sea", "Mediterranean", "LOC"),
+        ("Mount Cook", "Mt Cook", "LOC"),
+        ("Aleppo Province", "Aleppo", "GPE"),
+    ],
+)
+def test_short_names_of_organisations_and_places_merge(full, short, type_):
+    analyses = {
+        "a": analysis("a", f"News from {full} came.", [(full, type_)]),
+        "b": analysis("b", f"Later {short} said more.", [(short, type_)]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert len(entities) == 1
+    assert names_of(entities[0]) == {full, short}
+
+
+@pytest.mark.parametrize(
+    ("full", "full_type", "short", "short_type"),
+    [
+        ("New Orleans Saints", "ORG", "New Orleans", "GPE"),  # the city is not the team
+        ("Boston Red Sox", "ORG", "Boston", "GPE"),
+        ("United Nations Development Programme", "ORG", "United Nations", "ORG"),
+        ("North Korea", "GPE", "Korea", "GPE"),
+    ],
+)
+def test_a_place_or_parent_body_does_not_join_a_longer_name(full, full_type, short, short_type):
+    analyses = {
+        "a": analysis("a", f"News from {full} came.", [(full, full_type)]),
+        "b": analysis("b", f"Later {short} said more.", [(short, short_type)]),
+    }
+    assert len(resolve("evt_x", analyses)) == 2
+
+
+def test_a_surname_the_tagger_calls_norp_joins_its_person():
+    analyses = {
+        "a": analysis("a", "Wladimir Klitschko won. Klitschko smiled. Ukrainian fans sang.",
+                      [("Wladimir Klitschko", "PERSON"), ("Klitschko", "NORP"),
+                       ("Ukrainian", "NORP")]),
+    }
+    (entity,) = resolve("evt_x", analyses)
+    assert names_of(entity) == {"Wladimir Klitschko", "Klitschko"}
+    assert entity.type == "PERSON"
+
+
+def test_names_the_tagger_missed_in_one_article_are_found_from_the_others():
+    text_b = "The Colts won again.\nThe police said the Indianapolis Colts fans were calm."
+    analyses = {
+        "a": analysis_with_text("a", "The Indianapolis Colts beat their visitors on a cold "
+                                     "evening, and then the Colts celebrated.",
+                                [("Indianapolis Colts", "ORG"), ("Colts", "ORG")]),
+        # the tagger found only "Indianapolis" in b
+        "b": analysis_with_text("b", text_b, [("Indianapolis", "GPE")]),
+    }
+    entities = resolve("evt_x", analyses)
+    colts = entity_of(entities, "Indianapolis Colts")
+    found = [r for r in colts.mentions if r.article == "b"]
+    assert [r.text for r in found] == ["Colts", "Indianapolis Colts"]
+    assert all(text_b[r.start:r.end] == r.text for r in found)
+    # "Indianapolis" inside the team's name is no longer a mention of its own
+    assert not any(r.text == "Indianapolis" for e in entities for r in e.mentions)
+
+
+def test_a_heading_run_together_by_the_tagger_is_cut_to_the_events_names():
+    text_b = "Colts Beat Chiefs To Clinch Playoff Berth\nIt was close."
+    analyses = {
+        "a": analysis_with_text("a", "The Colts beat the Chiefs.",
+                                [("Colts", "ORG"), ("Chiefs", "ORG")]),
+        "b": analysis_with_text("b", text_b, [("Colts Beat Chiefs", "PERSON")]),
+    }
+    entities = resolve("evt_x", analyses)
+    assert {(r.article, r.text) for r in entity_of(entities, "Colts").mentions} == {
+        ("a", "Colts"), ("b", "Colts")}
+    assert {(r.article, r.text) for r in entity_of(entities, "Chiefs").mentions} == {
+        ("a", "Chiefs"), ("b", "Chiefs")}
+    assert not any(r.text == "Colts Beat Chiefs" for e in entities for r in e.mentions)
+
+
+def test_a_word_the_event_also_writes_in_lower_case_is_not_looked_for():
+    analyses = {
+        "a": analysis_with_text("a", "Police said the police van left.", [("Police", "ORG")]),
+        "b": analysis_with_text("b", "Witnesses told Police nothing.", []),
+    }
+    (entity,) = resolve("evt_x", analyses)
+    assert [(r.article, r.text) for r in entity.mentions] == [("a", "Police")]

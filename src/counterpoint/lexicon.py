@@ -33,10 +33,14 @@ TITLES = {
     "commander",
     "defence",
     "defense",
+    "deputy",
     "detective",
     "director",
+    "doctor",
     "dr",
+    "father",
     "foreign",
+    "former",
     "gen",
     "general",
     "gov",
@@ -57,6 +61,7 @@ TITLES = {
     "major",
     "mayor",
     "minister",
+    "miss",
     "mr",
     "mrs",
     "ms",
@@ -66,15 +71,21 @@ TITLES = {
     "prime",
     "prince",
     "princess",
+    "prof",
+    "professor",
     "queen",
     "rabbi",
     "rep",
     "representative",
+    "rev",
+    "reverend",
     "secretary",
     "sen",
     "senator",
     "sergeant",
+    "sgt",
     "sheikh",
+    "sheriff",
     "sir",
     "spokesman",
     "spokesperson",
@@ -84,18 +95,56 @@ TITLES = {
 MINISTRIES = {"interior", "foreign", "defense", "defence", "finance", "justice", "health"}
 CONNECTORS = {"of", "for", "the", "and", "de", "du", "la", "le", "&"}
 """Words an acronym skips: Syrian Observatory *for* Human Rights -> SOHR."""
+SUFFIXES = {"jr", "sr", "inc", "corp", "co", "ltd", "llc", "plc"}
+"""Words that may end a name without changing whom it names: Jr., Sr., Corp., Inc."""
+# A nickname inside a name: Vincent "The Chin" Gigante, Luis Gerardo (Jerry) Ortiz.
+_NICKNAME = re.compile(
+    r"""\s*(?:"[^"]+"|“[^”]+”|\([^)]+\)|(?<=\s)['‘][^'’]+['’](?=\s))\s*"""
+)
 
 
 def name_key(text: str) -> str:
     """The key two spellings of a name share.
 
     ``Brigadier General Kioumars Pour Hashemi`` -> ``kioumarspourhashemi``: case, leading titles
-    and articles, "al-" prefixes, possessives, spaces, hyphens and apostrophes removed.
+    and articles, "al-" prefixes, possessives, nicknames in quotes or brackets, trailing
+    "Jr." or "Corp.", spaces, hyphens and apostrophes removed.
     """
+    return "".join(core_words(text))
+
+
+def core_words(text: str) -> list[str]:
+    """The words of a name that say whom it names: :func:`name_words` without leading
+    titles, a nickname inside it or a trailing suffix ("Jr.", "Corp.")."""
+    if len(_NICKNAME.sub(" ", text).split()) >= 2:
+        text = _NICKNAME.sub(" ", text)
     words = name_words(text)
     while len(words) > 1 and words[0] in TITLES:
         words = words[1:]
-    return "".join(words)
+    while len(words) > 1 and words[-1] in SUFFIXES:
+        words = words[:-1]
+    return words
+
+
+def nickname_key(text: str) -> str | None:
+    """The key of the nickname inside a person's name, with the surname:
+    ``Luis Gerardo "Jerry" Ortiz`` -> ``jerryortiz``; None when it holds no nickname."""
+    found = _NICKNAME.search(text)
+    words = core_words(text)
+    if found is None or len(words) < 2:
+        return None
+    inner = name_key(found.group().strip().strip("\"“”()'‘’"))
+    return inner + words[-1] if inner else None
+
+
+PLACE_WORDS = {
+    "sea", "ocean", "river", "lake", "island", "islands", "isle", "mountain", "mountains",
+    "bay", "gulf", "city", "county", "province", "region", "valley", "desert", "peninsula",
+    "strait", "canal", "park", "national", "district", "airport", "port", "harbour", "harbor",
+}  # fmt: skip
+"""Generic words that may follow a place's name without changing the place: Mediterranean Sea."""
+# Abbreviations a place's name is written with or without: Mt Cook, Mount Cook.
+_ABBREVIATIONS = {"mt": "mount", "ft": "fort", "pt": "point"}
 
 
 def name_words(text: str) -> list[str]:
@@ -103,10 +152,39 @@ def name_words(text: str) -> list[str]:
     text = text.lower().replace("’", "'")
     text = re.sub(r"'s\b", "", text)
     text = re.sub(r"\b(?:al|el|ul|ad|as|ash|an)-", "", text)
-    words = re.findall(r"[a-z0-9]+", text)
+    words = [_ABBREVIATIONS.get(w, w) for w in re.findall(r"[a-z0-9]+", text)]
     if words and words[0] in ("the", "a", "an"):
         words = words[1:]
     return words
+
+
+_LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
+
+
+def is_heading(line: str) -> bool:
+    """A line in title case ("Lindsay Lohan Checks Into Rehab Again"), where capitals
+    do not mark names."""
+    words = _LONG_WORD.findall(line)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
+# Words that open a sentence in capitals without being part of a name.
+_OPENERS = {
+    "the", "a", "an", "in", "on", "at", "by", "for", "from", "to", "with", "and", "but", "as",
+    "if", "when", "after", "before", "while", "his", "her", "their", "its", "our", "my", "this",
+    "that", "these", "those", "then", "now", "so", "yet", "of",
+}  # fmt: skip
+
+
+def in_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether a capitalised word touches ``text[start:end]`` on its line, so that it is
+    part of a longer name ("Hunter" before "Thompson"); a title or a sentence's opening
+    word before it does not count ("Mr. Thompson", "The Colts")."""
+    before = re.search(r"([A-Z][\w'’.-]*)[ \t]+$", text[max(0, start - 40) : start])
+    if before is not None and before.group(1).lower().rstrip(".") not in TITLES | _OPENERS:
+        return True
+    after = re.match(r"[ \t]+([A-Z][\w'’-]*)", text[end : end + 40])
+    return after is not None and after.group(1).lower() not in _OPENERS
 
 
 def initials(text: str) -> str:
