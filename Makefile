@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo serve test browser bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,22 @@ $(STAMP): requirements.lock pyproject.toml
 demo: $(STAMP)
 	$(BIN)/counterpoint compare examples/
 
-test: $(STAMP)
+serve: $(STAMP)
+	$(BIN)/counterpoint ingest examples/ --db demo.duckdb
+	$(BIN)/counterpoint serve --db demo.duckdb
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# The browser tests drive Debian's Chromium. Install it when it is missing and we are root;
+# never fail here: without it those tests are skipped, saying why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || \
+	{ echo "installing chromium for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	  { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; } || \
+	  echo "could not install chromium: the browser tests will be skipped"; }
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py --data ../shared/eval/ecbplus

@@ -74,9 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         print(f"analysing {len(missing)} articles with {args.workers} workers…", file=sys.stderr)
         started = time.perf_counter()
-        for done, (article, analysis) in enumerate(
-            zip(missing, analyze_many(missing, workers=args.workers)), start=1
-        ):
+        results = analyze_many(missing, workers=args.workers, keep_going=True)
+        for done, (article, analysis) in enumerate(zip(missing, results), start=1):
+            if not isinstance(analysis, Analysis):
+                print(f"  skipped {article.source}: {analysis}", file=sys.stderr)
+                continue
             analyses[article.id] = analysis
             if cache:
                 (cache / f"{article.id}.pickle").write_bytes(pickle.dumps(analysis))

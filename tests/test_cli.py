@@ -84,10 +84,10 @@ def test_ingest_is_idempotent_and_events_show_work(runner, tmp_path):
     db = str(tmp_path / "news.duckdb")
     first = runner.invoke(main, ["ingest", str(EXAMPLES), "--db", db])
     assert first.exit_code == 0, first.output
-    assert "2 articles added" in first.stderr
+    assert "2 articles added, 0 already stored; 1 event new or grown" in first.stderr
     again = runner.invoke(main, ["ingest", str(EXAMPLES), "--db", db])
     assert again.exit_code == 0
-    assert "0 articles added, 2 already stored, 1 events" in again.stderr
+    assert "0 articles added, 2 already stored; 0 events new or grown" in again.stderr
     listed = runner.invoke(main, ["events", "--db", db, "--format", "json"])
     (event,) = json.loads(listed.stdout)
     assert event["article_count"] == 2 and event["independent_sources"] == 2

@@ -133,3 +133,51 @@ def test_article_text_is_stored_exactly(seed_event):
     for article in seed_event["articles"]:
         path = EXAMPLES / f"{article['outlet']}.txt"
         assert article["text"] == path.read_text(encoding="utf-8")
+
+
+def _fact_with(event, outlet_texts):
+    """The fact whose reports include, for each outlet, a report containing its text."""
+    for fact in event["facts"]:
+        texts = {}
+        for r in fact["reports"]:
+            texts.setdefault(outlet_of(event, r["article"]), []).append(r["text"])
+        if all(any(t in x for x in texts.get(o, [])) for o, t in outlet_texts.items()):
+            return fact
+    return None
+
+
+def test_paraphrased_lead_is_one_agreed_fact(seed_event):
+    fact = _fact_with(seed_event, {"wire": "killed in Syria's Aleppo province",
+                                   "tehran-times": "was killed in an assault"})
+    assert fact is not None, "the killing in Aleppo is not paired across the outlets"
+    assert fact["status"] == "agreed"
+
+
+def test_death_toll_range_best_and_attribution_chain(seed_event):
+    toll = next(f for f in seed_event["figures"] if f["what"] == "killed" and f["low"] == 130)
+    assert toll["high"] == 130 and toll["best"] == 130
+    chains = {outlet_of(seed_event, r["article"]): r["chain"] for r in toll["reports"]}
+    assert chains["wire"] == ["Syrian Observatory for Human Rights"]
+    assert chains["tehran-times"] == []  # its own voice
+    assert set(toll["sources"]) == {"Syrian Observatory for Human Rights", "tehran-times"}
+
+
+def test_breakdowns_are_never_summed(seed_event):
+    killed = [f for f in seed_event["figures"] if f["what"] == "killed"]
+    assert sorted(f["low"] for f in killed) == [18, 49, 65, 130]
+    assert all(f["low"] == f["high"] for f in killed)
+
+
+def test_summary_neutralises_own_voice_labels(seed_event):
+    own = " ".join(s["text"].split('"')[0] for s in seed_event["summary"])
+    for term in ("Islamist militants", "Takfiri", "martyr", "terrorist group", "rebel groups"):
+        assert term not in own, term
+    assert any("Aleppo" in s["text"] and len(s["sources"]) == 2 for s in seed_event["summary"])
+
+
+def test_omissions_are_what_the_other_outlet_alone_reports(seed_event):
+    ids = {outlet_of(seed_event, a["id"]): a["id"] for a in seed_event["articles"]}
+    omitted = {o["article"]: set(o["facts"]) for o in seed_event["omissions"]}
+    only_tt = {f["id"] for f in seed_event["facts"] if f["status"] == "single_source"
+               and outlet_of(seed_event, f["reports"][0]["article"]) == "tehran-times"}
+    assert only_tt and omitted[ids["wire"]] >= only_tt

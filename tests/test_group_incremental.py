@@ -209,3 +209,29 @@ def test_grouping_quality_floor_on_basil_subset():
     events = group((a, analyses[a.id]) for a in articles)
     score = bcubed({a: e.id for e in events for a in e.article_ids}, {a.id: g for a, g in pairs})
     assert score.f1 >= 0.95
+
+
+def test_a_failed_save_leaves_the_grouping_as_it_was(tmp_path, monkeypatch):
+    db = tmp_path / "news.duckdb"
+    with Store(db) as store:
+        pipeline.ingest([write(tmp_path, "daily", QUAKE)], store)
+        before = store.events()
+        write(tmp_path, "wire", QUAKE_FOLLOW_UP)
+        real_insert = Store._insert
+
+        def failing_insert(self, table, *columns):
+            if table == "event_article":
+                raise RuntimeError("disk full")
+            return real_insert(self, table, *columns)
+
+        monkeypatch.setattr(Store, "_insert", failing_insert)
+        with pytest.raises(RuntimeError):
+            pipeline.ingest([tmp_path / "wire.txt"], store)
+        monkeypatch.undo()
+        assert store.events() == before
+        assert len(store.ungrouped()) == 1  # stored, waiting to be placed
+        report = pipeline.ingest([tmp_path / "wire.txt"], store)  # the next ingest places it
+        assert report.added == () and len(report.events) == 1
+        assert store.ungrouped() == []
+        (event,) = store.events()
+        assert event.id == before[0].id and len(event.article_ids) == 2

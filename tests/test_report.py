@@ -203,17 +203,21 @@ def test_text_reads_like_a_brief():
     assert "\x1b[" not in out
     for expected in ("IRGC general killed in HTS offensive near Aleppo", "Levant Wire",
                      "Tehran Times", "2024-11-28 – 2024-11-29", "2 (2 independent sources)",
-                     "at least 130", "over 130", "per Syrian Observatory for Human Rights",
+                     "at least 130", "over 130", "citing Syrian Observatory for Human Rights",
                      "includes soldiers, terrorists, civilians", "single source",
                      "whether civilians were among those killed", "Only in Levant Wire",
                      "Only in Tehran Times", "Kioumars Pour Hashemi", "(unlinked)",
-                     "“terrorists” (quoted: Syrian army)", "“martyred” (own)",
-                     "“terror attacks” (attributed: IRGC)"):
+                     "“terrorists” (Syrian army)", "“martyred”", "“terror attacks” (IRGC)",
+                     "In its own voice", "Quoting or citing others"):
         assert expected in flat, expected
     assert "art_0000" not in out  # outlets by name, never raw article ids
-    order = [flat.index(h) for h in ("SUMMARY", "FIGURES", "FACTS", "FRAMING", "ENTITIES")]
+    headings = ("SUMMARY", "FIGURES", "WHERE THEY DIFFER", "LABELS FOR EACH ACTOR",
+                "WHAT THEY AGREE ON", "ENTITIES")
+    order = [flat.index(h) for h in headings]
     assert order == sorted(order)
-    assert flat.index("Conflicting (1)") < flat.index("Agreed (1)") < flat.index("Only in")
+    # the brief: conflicts first, then what each outlet alone reports, then labels
+    assert (flat.index("Where they differ (1)") < flat.index("Only in")
+            < flat.index("LABELS FOR EACH ACTOR") < flat.index("WHAT THEY AGREE ON"))
     assert re.search(r"1\. Brigadier General .*\[Levant Wire; Tehran Times\]", flat)
 
 
@@ -278,13 +282,15 @@ def test_markdown_headings_and_tables():
     lines = out.splitlines()
     assert lines[0] == "# IRGC general killed in HTS offensive near Aleppo"
     headings = [line for line in lines if line.startswith("## ")]
-    assert headings == ["## Summary", "## Figures", "## Facts", "## Framing", "## Entities"]
-    assert "| What | Who | Range | Status | Reports |" in lines
-    assert "|---|---|---|---|---|" in lines
-    assert out.index("### Conflicting (1)") < out.index("### Agreed (1)")
+    assert headings == ["## Summary", "## Figures",
+                        "## Where they differ, and what only one outlet reports",
+                        "## Labels for each actor", "## What they agree on", "## Entities"]
+    assert "| What | Who | Low–high | Best | Status | Reports (source chain) |" in lines
+    assert "|---|---|---|---|---|---|" in lines
+    assert out.index("### Where they differ (1)") < out.index("### Only in")
     assert "### Only in Tehran Times (1)" in lines
-    assert "**Levant Wire**: at least 130, per Syrian Observatory for Human Rights" in out
-    assert "**Tehran Times**: over 130; includes soldiers, terrorists, civilians" in out
+    assert "**Levant Wire**: at least 130, citing Syrian Observatory for Human Rights" in out
+    assert "**Tehran Times**: over 130, own voice; includes soldiers, terrorists, civilians" in out
     # every table row has as many cells as its header
     for block in re.findall(r"(?m)(?:^\|.*\|$\n?)+", out):
         rows = [re.split(r"(?<!\\)\|", row)[1:-1] for row in block.splitlines()]
@@ -407,7 +413,8 @@ def test_html_shows_voices_legend_columns_and_paragraphs():
                  "at least 130", "whether civilians were among those killed",
                  "Only in Tehran Times", "Haji Hashem", "Syrian army"):
         assert text in page, text
-    assert page.index("Conflicting") < page.index("Agreed") < page.index("Only in")
+    assert (page.index("<h3>Where they differ") < page.index("<h3>Only in")
+            < page.index("Labels for each actor") < page.index("What they agree on"))
 
 
 def test_html_escapes_hostile_article():

@@ -299,3 +299,52 @@ def test_unknown_event_is_not_found(store, query):
     store.save_events(EVENTS)
     with pytest.raises(NotFoundError, match="No event"):
         store.event(query)
+
+
+# --- browsing: search and pages of events ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({}, ["evt_aaaaaaaaaaaaaaaa", "evt_bbbbbbbbbbbbbbbb"]),
+        ({"text": "QUAKE"}, ["evt_aaaaaaaaaaaaaaaa"]),  # the event's title, any case
+        ({"text": "old"}, ["evt_bbbbbbbbbbbbbbbb"]),  # an article's text
+        ({"text": "100%"}, []),  # no wildcards
+        ({"outlet": "daily b"}, ["evt_bbbbbbbbbbbbbbbb"]),
+        ({"since": date(2024, 3, 6)}, ["evt_aaaaaaaaaaaaaaaa"]),  # overlaps 2024-03-05..06
+        ({"until": date(2024, 3, 4)}, ["evt_bbbbbbbbbbbbbbbb"]),
+        ({"since": date(2023, 6, 1), "until": date(2024, 1, 1)}, []),
+        ({"ids": ["evt_bbbbbbbbbbbbbbbb"]}, ["evt_bbbbbbbbbbbbbbbb"]),
+        ({"ids": []}, []),
+    ],
+)
+def test_find_events_filters(store, given, expected):
+    stored_events(store)
+    store.add(make_article("art_b2", "b2 text", outlet="Daily B", published=date(2023, 1, 2)),
+              empty_analysis("art_b2"))
+    events = [EVENTS[0], Event(id=EVENTS[1].id, article_ids=("art_old", "art_b2"),
+                               title=EVENTS[1].title)]
+    store.save_events(events)
+    found, total = store.find_events(**given)
+    assert [e.id for e in found] == expected
+    assert total == len(expected)
+    if found and found[0].id == EVENTS[0].id:
+        assert found[0] == EVENTS[0]  # members in order, copies kept
+
+
+def test_find_events_pages(store):
+    stored_events(store)
+    store.save_events(EVENTS)
+    first, total = store.find_events(limit=1)
+    second, _ = store.find_events(limit=1, offset=1)
+    beyond, still = store.find_events(limit=1, offset=5)
+    assert [e.id for e in first + second] == [e.id for e in EVENTS] and total == 2
+    assert beyond == [] and still == 2
+
+
+def test_outlets_are_listed_once_in_order(store):
+    store.add(make_article("art_1", "x", outlet="zeta"), empty_analysis("art_1"))
+    store.add(make_article("art_2", "y", outlet="Alpha"), empty_analysis("art_2"))
+    store.add(make_article("art_3", "z", outlet="zeta"), empty_analysis("art_3"))
+    assert store.outlets() == ["Alpha", "zeta"]

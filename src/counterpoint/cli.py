@@ -118,10 +118,56 @@ def ingest_command(paths, db, outlet, workers) -> None:
         report = pipeline.ingest(paths, store, outlet=outlet, workers=workers, progress=progress)
     _report_failures(report.failures)
     err.print(
-        f"{len(report.added)} articles added, {len(report.known)} already stored, "
-        f"{len(report.events)} events in {_db(db)}"
+        f"{len(report.added)} articles added, {len(report.known)} already stored; "
+        f"{len(report.events)} {'event' if len(report.events) == 1 else 'events'} "
+        f"new or grown in {_db(db)}"
     )
     sys.exit(1 if report.failures else 0)
+
+
+@main.command("batch")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (Parquet); running again into it skips finished shards.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: processes on this machine; ray: Ray Data (pip install "
+              "'counterpoint[ray]').")
+@click.option("--address", default=None,
+              help="Ray cluster to run on (with --engine ray); default: start Ray here.")
+@workers_option
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True,
+              help="Where embeddings run; cuda needs onnxruntime-gpu and an NVIDIA GPU.")
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="Also store the articles and events in this database.")
+@click.option("--outlet", default=None,
+              help="Outlet name for .txt/.html inputs (default: file name).")
+def batch_command(inputs, out, engine, address, workers, device, db, outlet) -> None:
+    """Analyse large inputs -- JSONL shards, folders, WARC news crawls -- into Parquet.
+
+    Writes OUT/articles/*.parquet (analysed articles), OUT/events.parquet and
+    OUT/errors.jsonl (each bad record with its shard and line or byte offset).
+
+    \b
+    Examples:
+      counterpoint batch crawl/CC-NEWS-*.warc.gz --out analysed/
+      counterpoint batch shards/ --out analysed/ --engine ray --workers 8
+    """
+    with _failing_nicely(), _progress() as update:
+        from counterpoint.batch import run_batch
+
+        report = run_batch(
+            inputs, out, engine=engine, address=address, workers=workers, device=device,
+            db=db, outlet=outlet, progress=lambda p: update(p.shards_done, p.shards_total),
+        )
+    for failure in report.errors[:20]:
+        err.print(f"[red]error:[/red] {failure}", markup=True, highlight=False, soft_wrap=True)
+    if report.errors:
+        err.print(f"{len(report.errors)} bad record(s), all listed in {out / 'errors.jsonl'}")
+    err.print(
+        f"{report.analysed} articles analysed ({report.skipped} of {report.shards} shards "
+        f"already done), {report.articles} in all, {report.events} events, in {out}"
+    )
+    sys.exit(1 if report.errors else 0)
 
 
 @main.command("events")
@@ -134,23 +180,33 @@ def ingest_command(paths, db, outlet, workers) -> None:
     show_default=True,
     help="Output format.",
 )
-def events_command(db, fmt) -> None:
+@click.option(
+    "--limit", type=click.IntRange(0), default=50, show_default=True,
+    help="Show at most this many events (0: all).",
+)
+@click.option("--search", default=None, help="Only events whose titles or articles hold this text.")
+@click.option("--outlet", default=None, help="Only events with an article from this outlet.")
+def events_command(db, fmt, limit, search, outlet) -> None:
     """List the events in the database, most recent first.
 
     \b
     Example:
       counterpoint events --db news.duckdb
+      counterpoint events --search earthquake --limit 10
     """
     import json
 
     with _failing_nicely(), _open(_db(db)) as store:
-        events = store.events()
-        articles = {a.id: a for a in store.articles()}
+        events, total = store.find_events(
+            text=search, outlet=outlet, limit=limit or 2**62, offset=0
+        )
+        articles = {a.id: a for a in store.articles(a for e in events for a in e.article_ids)}
     rows = [_event_row(e, articles) for e in events]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"{len(rows)} events", expand=True)
+    shown = f"{len(rows)} of {total} events" if total > len(rows) else f"{len(rows)} events"
+    table = Table(title=shown, expand=True)
     for column in ("id", "title", "dates", "outlets", "articles", "independent"):
         table.add_column(column, overflow="fold")
     for row in rows:
@@ -180,6 +236,26 @@ def show_command(event_id, fmt, output, db) -> None:
     with _failing_nicely(), _open(_db(db)) as store:
         comparison = pipeline.compare_event(store, event_id)
     _write(render([comparison], fmt, width=_width()), output)
+
+
+@main.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 opens it to other machines.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port to listen on.")
+def serve_command(db, host, port) -> None:
+    """Serve the web app and JSON API over the database, until Ctrl-C.
+
+    \b
+    Example:
+      counterpoint serve --db news.duckdb      # then open http://127.0.0.1:8000/
+    """
+    from counterpoint.web import serve
+
+    err.print(f"serving {_db(db)} on http://{host}:{port}/ (Ctrl-C stops)")
+    with _failing_nicely():
+        serve(_db(db), host=host, port=port)
 
 
 def _event_row(event, articles) -> dict:

@@ -138,10 +138,23 @@ def profile(article: Article, analysis: Analysis, settings: GroupSettings | None
     )
 
 
+_word_hashes: dict[str, int] = {}
+
+
+def _word_hash(word: str) -> int:
+    """crc32 of a word, remembered: most words of an article were seen before."""
+    value = _word_hashes.get(word)
+    if value is None:
+        if len(_word_hashes) > 500_000:
+            _word_hashes.clear()
+        value = _word_hashes[word] = zlib.crc32(word.encode())
+    return value
+
+
 def minhash(text: str) -> np.ndarray:
     """MinHash signature of the text's lower-cased 5-word shingles (uint32 values)."""
     words = _WORD.findall(text[:SIGNED_CHARACTERS].lower())
-    hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint32, count=len(words))
+    hashes = np.fromiter(map(_word_hash, words), dtype=np.uint32, count=len(words))
     if len(hashes) < SHINGLE:
         hashes = np.pad(hashes, (0, SHINGLE - len(hashes)))
     # a shingle's hash mixes its five word hashes, position by position (mod 2**32)
@@ -217,7 +230,7 @@ class EventState:
 class _Bucket:
     """Vectors searched exactly while few, through an HNSW index (usearch) beyond that."""
 
-    exact_up_to = 512
+    exact_up_to = 4096
 
     def __init__(self, dimensions: int) -> None:
         self.keys: list[int] = []
@@ -261,13 +274,13 @@ class _Bucket:
 
 
 class _Neighbours:
-    """Nearest articles by lead embedding: one bucket per week of publication, for
-    dated articles, and one over all articles, for undated ones."""
+    """Nearest articles by lead embedding: one bucket per week of publication, one for
+    undated articles, and one over all dated articles (searched for undated ones)."""
 
     def __init__(self, dimensions: int) -> None:
         self.dimensions = dimensions
         self._weeks: dict[int | None, _Bucket] = {}
-        self._all = _Bucket(dimensions)
+        self._dated = _Bucket(dimensions)
         self.article_ids: list[str] = []
         self.signatures: list[np.ndarray] = []
 
@@ -280,13 +293,14 @@ class _Neighbours:
         self.article_ids.append(article_id)
         self.signatures.append(signature)
         bucket.add(key, vector)
-        self._all.add(key, vector)
+        if week is not None:
+            self._dated.add(key, vector)
 
     def search(self, vector: np.ndarray, when: date | None, count: int, floor: float) -> list[int]:
         """Keys of the nearest articles: from the weeks around ``when`` and the undated
         articles, or from all articles when ``when`` is None."""
         if when is None:
-            buckets = [self._all]
+            buckets = [self._weeks.get(None), self._dated]
         else:
             week = _week(when)
             buckets = [self._weeks.get(w) for w in (week - 1, week, week + 1, None)]

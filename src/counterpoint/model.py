@@ -86,6 +86,18 @@ class Attribution:
     """True when the content stands inside quotation marks."""
     speaker: str | None
     """The source as a name, pronouns resolved to the nearest earlier source."""
+    parts: tuple[Span, ...] = ()
+    """Every piece of the content, in order, when it comes in several: a quotation the cue
+    interrupts (``"We will," he said, "rebuild."``) or that carries on in later sentences.
+    ``content`` is the first piece. Empty when ``content`` is all of it."""
+    depth: int = 0
+    """0 for the article's own reporting; 1 for speech reported inside reported speech
+    (``the army said the rebels claimed …``), and so on."""
+    kind: Literal["speech", "stance"] = "speech"
+    """``speech``: the content gives what the source says, thinks or wants (``said the fire
+    was out``, ``vowed to fight on``). ``stance``: the content only names what the source
+    is for, against or talking about (``criticized the plan``, ``her support for Cruz``);
+    its words are the writer's."""
 
 
 @dataclass(**_frozen)
@@ -115,10 +127,15 @@ class Label(Span):
 
     voice: Voice
     speaker: str | None
-    kind: Literal["actor", "event", "action"]
+    kind: Literal["actor", "event", "action", "loaded"]
+    """A designation of an actor, event or action from the lexicon, or loaded wording."""
     target: Span | None = None
     """The named mention the label characterises, when there is one."""
     sentence: int = 0
+    loaded: bool = False
+    """Whether the words take a side (the loaded-word model or the loaded lexicon says so)."""
+    score: float = 0.0
+    """The loaded-word model's highest word probability inside the label."""
 
 
 @dataclass(**_frozen)
@@ -172,6 +189,15 @@ class Entity:
 
 
 @dataclass(**_frozen)
+class Difference:
+    """A detail on which the reports of one fact differ: each article's version of it."""
+
+    kind: Literal["number", "place", "date", "agent"]
+    values: tuple[Ref, ...]
+    """One span per article giving its version ("Aleppo", "Wednesday", "at least 130 …")."""
+
+
+@dataclass(**_frozen)
 class Fact:
     id: str
     text: str
@@ -179,6 +205,10 @@ class Fact:
     reports: tuple[Ref, ...]
     note: str | None = None
     """What the outlets differ on, for a conflicting fact."""
+    differences: tuple[Difference, ...] = ()
+    """The details behind ``note``, one per kind of difference."""
+    omitted_by: tuple[str, ...] = ()
+    """Articles of the event that do not report this fact."""
 
 
 @dataclass(**_frozen)
@@ -188,6 +218,11 @@ class FigureReport(Ref):
     who: str | None = None
     """The counted group as this report words it."""
     includes: tuple[str, ...] = ()
+    chain: tuple[str, ...] = ()
+    """Who the figure comes from, outermost first: ("Reuters", "Syrian Observatory …")."""
+    low: float | None = None
+    high: float | None = None
+    """The range the wording admits: "dozens" is 24–99, "at least 130" is 130–130."""
 
 
 @dataclass(**_frozen)
@@ -198,6 +233,11 @@ class FigureGroup:
     high: float
     status: Status
     reports: tuple[FigureReport, ...]
+    best: float | None = None
+    """The best estimate where the sources allow one (UCDP style), else None."""
+    sources: tuple[str, ...] = ()
+    """The independent origins of the figure: the innermost source of each chain, or the
+    outlet itself when it gives the figure in its own voice."""
 
 
 @dataclass(**_frozen)

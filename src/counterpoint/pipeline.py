@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from counterpoint.analyze import analyze_many
+from counterpoint.analyze.embed import default_embedder
 from counterpoint.compare import compare
 from counterpoint.errors import CounterpointError, InputError
-from counterpoint.group import Grouper
+from counterpoint.group import GroupSettings, profile
 from counterpoint.ingest import read_paths
-from counterpoint.model import Comparison, Event
+from counterpoint.model import Analysis, Article, Comparison, Event
 from counterpoint.resolve import resolve
 from counterpoint.store import Store
 
@@ -26,7 +27,8 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IngestReport:
-    """What an ingest did: articles added, those already stored, and what failed."""
+    """What an ingest did: articles added, those already stored, what failed, and the
+    events it created, grew or merged."""
 
     added: tuple[str, ...]
     known: tuple[str, ...]
@@ -46,23 +48,45 @@ def ingest(
     workers: int = 1,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Read, analyse and store new articles, then regroup the store into events."""
+    """Read, analyse and store new articles, then place them in events."""
     result = read_paths(paths, outlet=outlet)
-    failures = list(result.failures)
-    unique = list({a.id: a for a in result.articles}.values())
+    return add_articles(
+        result.articles, store, failures=result.failures, workers=workers, progress=progress
+    )
+
+
+def add_articles(
+    articles: Sequence[Article],
+    store: Store,
+    *,
+    failures: Sequence[InputError] = (),
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Analyse and store the articles not stored yet, then place them in events.
+
+    ``failures`` (inputs that could not be read) are passed through to the report.
+    """
+    failures = list(failures)
+    unique = list({a.id: a for a in articles}.values())
     stored = {a.id for a in unique if store.has_article(a.id)}
     new = [a for a in unique if a.id not in stored]
     added = []
-    analyses = analyze_many(new, workers=workers)
+    kept: dict[str, Analysis] = {}
+    analyses = analyze_many(new, workers=workers, keep_going=True)
     for done, (article, analysis) in enumerate(zip(new, analyses), start=1):
+        if progress:
+            progress(done, len(new))
+        if isinstance(analysis, CounterpointError):
+            failures.append(InputError(str(analysis), source=article.source))
+            continue
         try:
             if store.add(article, analysis):
                 added.append(article.id)
+                kept[article.id] = analysis
         except CounterpointError as exc:
             failures.append(InputError(str(exc), source=article.source))
-        if progress:
-            progress(done, len(new))
-    events = regroup(store)
+    events = group_new(store, analyses=kept)
     return IngestReport(
         added=tuple(added),
         known=tuple(a.id for a in unique if a.id in stored),
@@ -71,18 +95,46 @@ def ingest(
     )
 
 
-def regroup(store: Store) -> list[Event]:
-    """Group every stored article, in ingest order, and save the events.
+def group_new(
+    store: Store,
+    settings: GroupSettings | None = None,
+    *,
+    analyses: dict[str, Analysis] | None = None,
+) -> list[Event]:
+    """Place the stored articles that are in no event yet; returns the events they
+    created, grew or merged.
 
-    Replaying the ingest order gives every event the id of its first article, so
-    ids stay stable as events grow.
+    Only the events near the new articles' dates are loaded, and the others stay as
+    they are; ids stay stable as events grow. A store whose grouping was replaced
+    wholesale (:meth:`Store.save_events`) is regrouped once instead. ``analyses``
+    already in memory (by article id) spare reading them back from the store.
     """
-    grouper = Grouper()
-    for article, analysis in store.iter_pairs():
-        grouper.add(article, analysis)
-    events = grouper.events()
-    store.save_events(events)
-    return events
+    if not store.grouping_is_incremental():
+        return regroup(store, settings)
+    ids = store.ungrouped()
+    if not ids:
+        return []
+    analyses = dict(analyses or {})
+    missing = [i for i in ids if i not in analyses]
+    if missing:
+        analyses.update(store.analyses(missing))
+    profiles = [profile(a, analyses[a.id], settings) for a in store.articles(ids)]
+    grouper = store.grouper((p.published for p in profiles), settings)
+    grouper.observe(profiles)
+    for item in profiles:
+        grouper.place(item)
+    store.save_grouping(grouper, profiles)
+    return [event.to_event() for event in grouper.changed()]
+
+
+def regroup(store: Store, settings: GroupSettings | None = None) -> list[Event]:
+    """Forget the grouping and place every stored article again, in ingest order.
+
+    Replaying the ingest order gives every event the id of its first article.
+    """
+    store.clear_grouping()
+    group_new(store, settings)
+    return store.events()
 
 
 def compare_event(store: Store, event: Event | str) -> Comparison:
@@ -91,7 +143,8 @@ def compare_event(store: Store, event: Event | str) -> Comparison:
         event = store.event(event)
     articles = {a.id: a for a in store.articles(event.article_ids)}
     analyses = store.analyses(event.article_ids)
-    return compare(event, articles, analyses, resolve(event.id, analyses))
+    entities = resolve(event.id, analyses)
+    return compare(event, articles, analyses, entities, embed=default_embedder().encode)
 
 
 def compare_paths(

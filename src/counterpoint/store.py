@@ -6,6 +6,10 @@ Tables::
     analysis       the analysis of an article, as JSON
     event          id and title of each event
     event_article  which event each article belongs to, its order, and what it copies
+    article_profile  what grouping keeps of each placed article: date, lead embedding, MinHash
+    event_profile  what grouping keeps of each event: dates, summed embeddings and TF-IDF terms
+    event_merge    events merged into others: the old id and the id it now belongs to
+    term_df        in how many placed articles each term occurs (for IDF weights)
 
 An article and its analysis are written in one transaction, so a failure
 part-way leaves the database as it was before that article. Writing an
@@ -15,6 +19,7 @@ article that is already there changes nothing.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -22,7 +27,10 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from counterpoint.errors import NotFoundError, StoreError
+from counterpoint.group import EventState, Grouper, GroupSettings, Profile, TermStats
 from counterpoint.model import Analysis, Article, Event
 
 SCHEMA = """
@@ -36,6 +44,14 @@ CREATE TABLE IF NOT EXISTS event (id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL
 CREATE TABLE IF NOT EXISTS event_article (
     article_id VARCHAR PRIMARY KEY, event_id VARCHAR NOT NULL, copy_of VARCHAR
 );
+CREATE TABLE IF NOT EXISTS article_profile (
+    article_id VARCHAR PRIMARY KEY, published DATE, vector BLOB NOT NULL, signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS event_profile (
+    event_id VARCHAR PRIMARY KEY, first DATE, last DATE, vector BLOB NOT NULL, terms JSON NOT NULL
+);
+CREATE TABLE IF NOT EXISTS event_merge (old_id VARCHAR PRIMARY KEY, new_id VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS term_df (term VARCHAR PRIMARY KEY, df INTEGER NOT NULL);
 """
 ARTICLE_COLUMNS = (
     "id",
@@ -132,12 +148,16 @@ class Store:
     # --- events --------------------------------------------------------------------
 
     def save_events(self, events: Iterable[Event]) -> None:
-        """Replace the grouping with ``events`` in one transaction."""
+        """Replace the grouping with ``events`` in one transaction.
+
+        The incremental grouping state is dropped with the old grouping, so the next
+        ingest regroups the whole store once (see :meth:`grouping_is_incremental`).
+        """
         events = list(events)
         self._db.execute("BEGIN TRANSACTION")
         try:
-            self._db.execute("DELETE FROM event_article")
-            self._db.execute("DELETE FROM event")
+            for table in ("event_article", "event", "article_profile", "event_profile", "term_df"):
+                self._db.execute(f"DELETE FROM {table}")
             for event in events:
                 self._db.execute("INSERT INTO event VALUES (?, ?)", [event.id, event.title])
                 self._db.executemany(
@@ -172,6 +192,13 @@ class Store:
         ]
 
     def event(self, event_id: str) -> Event:
+        """An event by id, by the first characters of its id (six or more), or by the id
+        of an event that was merged into it."""
+        row = self._db.execute(
+            "SELECT new_id FROM event_merge WHERE old_id = ?", [event_id]
+        ).fetchone()
+        if row is not None:
+            event_id = row[0]
         for event in self.events():
             if event.id == event_id or (len(event_id) >= 6 and event.id.startswith(event_id)):
                 return event
@@ -179,12 +206,248 @@ class Store:
             f"No event {event_id!r} in {self.path!r}; list the events with: counterpoint events"
         )
 
+    def merges(self) -> dict[str, str]:
+        """Events merged into others: old id -> the id it now belongs to."""
+        return dict(self._db.execute("SELECT old_id, new_id FROM event_merge").fetchall())
+
+    # --- grouping state ------------------------------------------------------------------
+
+    def ungrouped(self) -> list[str]:
+        """Ids of stored articles not placed in an event yet, in ingest order."""
+        rows = self._db.execute(
+            "SELECT id FROM article WHERE id NOT IN (SELECT article_id FROM article_profile) "
+            "ORDER BY seq"
+        ).fetchall()
+        return [article_id for (article_id,) in rows]
+
+    def grouping_is_incremental(self) -> bool:
+        """Whether every grouped article has its grouping profile (so new articles can be
+        placed without regrouping the store); False after :meth:`save_events`."""
+        row = self._db.execute(
+            "SELECT (SELECT count(*) FROM event_article), (SELECT count(*) FROM article_profile)"
+        ).fetchone()
+        return row[0] == row[1]
+
+    def grouper(self, dates: Iterable[date | None], settings: GroupSettings | None = None) -> Grouper:
+        """A :class:`Grouper` holding the events that articles published on ``dates`` could
+        join: those within the time window around the dates (every event if a date is
+        missing), with the articles placed in them and the term statistics."""
+        settings = settings or GroupSettings()
+        dates = list(dates)
+        where, params = "TRUE", []
+        if dates and all(d is not None for d in dates):
+            margin = settings.max_days + 7  # the neighbour index looks a week either side
+            where = "p.first IS NULL OR (p.last >= ? AND p.first <= ?)"
+            params = [
+                date.fromordinal(min(dates).toordinal() - margin),
+                date.fromordinal(max(dates).toordinal() + margin),
+            ]
+        rows = self._db.execute(
+            f"""
+            SELECT e.id, e.title, p.first, p.last, p.vector, p.terms,
+                   list(ea.article_id ORDER BY a.seq), list(a.outlet ORDER BY a.seq),
+                   list(ea.copy_of ORDER BY a.seq)
+            FROM event e JOIN event_profile p ON p.event_id = e.id
+            JOIN event_article ea ON ea.event_id = e.id JOIN article a ON a.id = ea.article_id
+            WHERE {where}
+            GROUP BY ALL ORDER BY min(a.seq)
+            """,
+            params,
+        ).fetchall()
+        events = [
+            EventState(
+                id=event_id,
+                title=title,
+                first=first,
+                last=last,
+                vector_sum=np.frombuffer(vector, dtype=np.float32).copy(),
+                terms_sum=json.loads(terms),
+                article_ids=list(ids),
+                outlets=list(outlets),
+                copies={a: c for a, c in zip(ids, copies) if c},
+            )
+            for event_id, title, first, last, vector, terms, ids, outlets, copies in rows
+        ]
+        placed = self._db.execute(
+            """
+            SELECT ap.article_id, ea.event_id, ap.vector, ap.published, ap.signature
+            FROM article_profile ap JOIN event_article ea USING (article_id)
+            JOIN article a ON a.id = ap.article_id
+            WHERE ea.event_id IN (SELECT unnest(?))
+            ORDER BY a.seq
+            """,
+            [[e.id for e in events]],
+        ).fetchall()
+        df = dict(self._db.execute("SELECT term, df FROM term_df").fetchall())
+        documents = self._db.execute("SELECT count(*) FROM article_profile").fetchone()[0]
+        return Grouper(
+            settings=settings,
+            stats=TermStats(df, documents),
+            events=events,
+            placed=[
+                (article_id, event_id, np.frombuffer(vector, dtype=np.float32), published,
+                 np.frombuffer(signature, dtype=np.uint32))
+                for article_id, event_id, vector, published, signature in placed
+            ],
+        )
+
+    def save_grouping(self, grouper: Grouper, profiles: Iterable[Profile]) -> None:
+        """Write what ``grouper`` changed while placing ``profiles``, in one transaction:
+        the new articles' profiles, the events created, grown or merged, and the term
+        statistics. A failure leaves the database as it was."""
+        profiles = list(profiles)
+        changed = grouper.changed()
+        self._db.execute("BEGIN TRANSACTION")
+        try:
+            self._insert(
+                "article_profile",
+                [p.article_id for p in profiles],
+                [p.published for p in profiles],
+                [p.vector.astype(np.float32).tobytes() for p in profiles],
+                [p.signature.astype(np.uint32).tobytes() for p in profiles],
+            )
+            if grouper.stats.added:
+                terms, counts = zip(*grouper.stats.added.items())
+                self._db.execute(
+                    "INSERT INTO term_df SELECT unnest(?), unnest(?) "
+                    "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+                    [list(terms), list(counts)],
+                )
+            touched = list(grouper.merges) + [e.id for e in changed]
+            members = [a for e in changed for a in e.article_ids]
+            self._db.execute("DELETE FROM event WHERE id IN (SELECT unnest(?))", [touched])
+            self._db.execute(
+                "DELETE FROM event_profile WHERE event_id IN (SELECT unnest(?))", [touched]
+            )
+            self._db.execute(
+                "DELETE FROM event_article WHERE event_id IN (SELECT unnest(?)) "
+                "OR article_id IN (SELECT unnest(?))",
+                [touched, members],
+            )
+            self._insert("event", [e.id for e in changed], [e.title for e in changed])
+            self._insert(
+                "event_profile",
+                [e.id for e in changed],
+                [e.first for e in changed],
+                [e.last for e in changed],
+                [e.vector_sum.astype(np.float32).tobytes() for e in changed],
+                [json.dumps(e.terms_sum) for e in changed],
+            )
+            self._insert(
+                "event_article",
+                members,
+                [e.id for e in changed for _ in e.article_ids],
+                [e.copies.get(a) for e in changed for a in e.article_ids],
+            )
+            for old, new in grouper.merges.items():
+                self._db.execute("UPDATE event_merge SET new_id = ? WHERE new_id = ?", [new, old])
+                self._db.execute(
+                    "INSERT INTO event_merge VALUES (?, ?) "
+                    "ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id",
+                    [old, new],
+                )
+            self._db.execute("COMMIT")
+        except Exception:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def _insert(self, table: str, *columns: list) -> None:
+        """Insert rows given column by column, in one statement."""
+        if columns and columns[0]:
+            self._db.execute(
+                f"INSERT INTO {table} SELECT {', '.join(['unnest(?)'] * len(columns))}",
+                [list(c) for c in columns],
+            )
+
+    def clear_grouping(self) -> None:
+        """Forget every event and the grouping state (articles and analyses stay)."""
+        self._db.execute("BEGIN TRANSACTION")
+        try:
+            for table in (
+                "event_article", "event", "article_profile", "event_profile", "event_merge",
+                "term_df",
+            ):
+                self._db.execute(f"DELETE FROM {table}")
+            self._db.execute("COMMIT")
+        except Exception:
+            self._db.execute("ROLLBACK")
+            raise
+
     def iter_pairs(self) -> Iterator[tuple[Article, Analysis]]:
         """Every article with its analysis, in ingest order."""
         articles = self.articles()
         analyses = self.analyses(a.id for a in articles)
         for article in articles:
             yield article, analyses[article.id]
+
+    # --- browsing: search and pages of events (the web app) -----------------------------
+
+    def find_events(
+        self,
+        *,
+        text: str | None = None,
+        outlet: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        ids: Iterable[str] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> tuple[list[Event], int]:
+        """One page of events, most recently published first, and how many match in all.
+
+        ``text`` is found (ignoring case) in an event's title or in an article's title or
+        text; ``outlet`` names an outlet (ignoring case) with an article in the event;
+        ``since``/``until`` keep events whose publication dates overlap that range
+        (inclusive); ``ids`` keeps only those events.
+        """
+        where, params = ["TRUE"], []
+        if text:
+            where.append(
+                "bool_or(strpos(lower(e.title), ?) > 0 OR strpos(lower(coalesce(a.title, '')), ?)"
+                " > 0 OR strpos(lower(a.text), ?) > 0)"
+            )
+            params += [text.lower()] * 3
+        if outlet:
+            where.append("bool_or(lower(a.outlet) = ?)")
+            params.append(outlet.lower())
+        if since:
+            where.append("max(a.published) >= ?")
+            params.append(since)
+        if until:
+            where.append("min(a.published) <= ?")
+            params.append(until)
+        if ids is not None:
+            where.append("e.id IN (SELECT unnest(?))")
+            params.append(list(ids))
+        rows = self._db.execute(
+            f"""
+            SELECT e.id, e.title, list(ea.article_id ORDER BY a.seq),
+                   list(ea.copy_of ORDER BY a.seq), count(*) OVER ()
+            FROM event e JOIN event_article ea ON ea.event_id = e.id
+            JOIN article a ON a.id = ea.article_id
+            GROUP BY e.id, e.title
+            HAVING {" AND ".join(where)}
+            ORDER BY max(a.published) DESC NULLS LAST, max(a.seq) DESC
+            LIMIT ? OFFSET ?
+            """,
+            [*params, limit, offset],
+        ).fetchall()
+        if not rows and offset:
+            return [], self.find_events(
+                text=text, outlet=outlet, since=since, until=until, ids=ids, limit=1
+            )[1]
+        events = [
+            Event(id=i, title=t, article_ids=tuple(a), copies={x: c for x, c in zip(a, cs) if c})
+            for i, t, a, cs, _ in rows
+        ]
+        return events, rows[0][4] if rows else 0
+
+    def outlets(self) -> list[str]:
+        """Every outlet with a stored article, in alphabetical order."""
+        rows = self._db.execute(
+            "SELECT DISTINCT outlet FROM article ORDER BY lower(outlet), outlet"
+        ).fetchall()
+        return [outlet for (outlet,) in rows]
 
 
 # --- JSON codec for the frozen records ---------------------------------------------------
@@ -205,26 +468,42 @@ def encode(value):
 
 def decode(kind, data):
     """The inverse of :func:`encode`, guided by ``kind``'s type hints."""
-    if data is None:
-        return None
+    return _decoder(kind)(data)
+
+
+def _nullable(convert):
+    return lambda data: None if data is None else convert(data)
+
+
+@functools.cache
+def _decoder(kind):
+    """A function that decodes JSON data into ``kind``; built once per type."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         inner = [k for k in typing.get_args(kind) if k is not type(None)]
-        return decode(inner[0], data)
+        return _decoder(inner[0])
     if origin is tuple:
         args = typing.get_args(kind)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(args[0], v) for v in data)
-        return tuple(decode(k, v) for k, v in zip(args, data))
+            item = _decoder(args[0])
+            return _nullable(lambda data: tuple(item(v) for v in data))
+        items = [_decoder(k) for k in args]
+        return _nullable(lambda data: tuple(f(v) for f, v in zip(items, data)))
     if origin is dict:
-        return dict(data)
+        return _nullable(dict)
     if origin is typing.Literal:
-        return data
+        return lambda data: data
     if dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
-        return kind(**{name: decode(hints[name], v) for name, v in data.items()})
+        fields: dict = {}
+
+        def build(data):
+            if not fields:  # filled on first use: hints may refer to classes defined later
+                fields.update({n: _decoder(h) for n, h in typing.get_type_hints(kind).items()})
+            return kind(**{name: fields[name](v) for name, v in data.items()})
+
+        return _nullable(build)
     if kind is date:
-        return date.fromisoformat(data)
+        return _nullable(date.fromisoformat)
     if kind is float:
-        return float(data)
-    return data
+        return _nullable(float)
+    return lambda data: data

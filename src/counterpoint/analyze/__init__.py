@@ -12,13 +12,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
-from counterpoint.analyze.attribution import find_attributions, quote_spans
+from counterpoint.analyze.attribution import find_attributions
 from counterpoint.analyze.embed import default_embedder
 from counterpoint.analyze.entities import find_mentions
 from counterpoint.analyze.figures import find_figures
 from counterpoint.analyze.labels import find_labels
 from counterpoint.analyze.nlp import load_nlp
 from counterpoint.analyze.times import event_date, find_times
+from counterpoint.errors import ModelError
 from counterpoint.model import Analysis, Article, Sentence
 
 __all__ = ["analyze", "analyze_many", "lead_text"]
@@ -33,16 +34,24 @@ def analyze(article: Article) -> Analysis:
 
 
 def analyze_many(
-    articles: Iterable[Article], *, workers: int = 1, batch_size: int = 16
+    articles: Iterable[Article],
+    *,
+    workers: int = 1,
+    batch_size: int = 16,
+    keep_going: bool = False,
 ) -> Iterator[Analysis]:
-    """Analyses in input order. ``workers > 1`` spreads batches over processes."""
+    """Analyses in input order. ``workers > 1`` spreads batches over processes.
+
+    With ``keep_going``, an article whose analysis fails yields a
+    :class:`~counterpoint.errors.ModelError` naming it instead of stopping the run.
+    """
     articles = list(articles)
     if workers <= 1 or len(articles) < 2 * batch_size:
-        yield from _analyze_batch(articles)
+        yield from _analyze_batch(articles, keep_going)
         return
     batches = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
-        for result in pool.map(_analyze_batch_list, batches):
+        for result in pool.map(_analyze_batch_list, batches, [keep_going] * len(batches)):
             yield from result
 
 
@@ -51,18 +60,26 @@ def _warm_up() -> None:
     default_embedder()
 
 
-def _analyze_batch_list(articles: Sequence[Article]) -> list[Analysis]:
-    return list(_analyze_batch(articles))
+def _analyze_batch_list(articles: Sequence[Article], keep_going: bool = False) -> list[Analysis]:
+    return list(_analyze_batch(articles, keep_going))
 
 
-def _analyze_batch(articles: Sequence[Article]) -> Iterator[Analysis]:
+def _analyze_batch(articles: Sequence[Article], keep_going: bool = False) -> Iterator[Analysis]:
     nlp = load_nlp()
     bodies = [a.text[a.body_start :] for a in articles]
     docs = list(nlp.pipe(bodies, batch_size=16))
     leads = [lead_text(a, doc) for a, doc in zip(articles, docs)]
     vectors = default_embedder().encode(leads) if articles else []
     for article, doc, vector in zip(articles, docs, vectors):
-        yield _analyze_doc(article, doc, tuple(float(x) for x in vector))
+        try:
+            yield _analyze_doc(article, doc, tuple(float(x) for x in vector))
+        except Exception as exc:
+            if not keep_going:
+                raise
+            yield ModelError(
+                f"Cannot analyse this article ({type(exc).__name__}: {exc}); it was skipped. "
+                "Please report it with the file that holds it"
+            )
 
 
 def lead_text(article: Article, doc) -> str:
@@ -91,7 +108,6 @@ def _analyze_doc(article: Article, doc, embedding: tuple[float, ...]) -> Analysi
         offset=offset,
         attributions=attributions,
         mentions=mentions,
-        quotes=quote_spans(doc.text),
         sentence_of=sentence_of,
     )
     lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1].end if sentences else 0

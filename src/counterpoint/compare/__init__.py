@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from counterpoint.compare.facts import align
+from counterpoint.compare.facts import Embed, align
 from counterpoint.compare.figures import reconcile
 from counterpoint.compare.framing import framing
 from counterpoint.compare.summary import summarize
 from counterpoint.model import Analysis, Article, Comparison, Entity, Event
 
-__all__ = ["compare"]
+__all__ = ["Embed", "compare"]
 
 
 def compare(
@@ -18,16 +18,22 @@ def compare(
     articles: Mapping[str, Article],
     analyses: Mapping[str, Analysis],
     entities: tuple[Entity, ...],
+    *,
+    embed: Embed | None = None,
 ) -> Comparison:
     """The fact-by-fact comparison of ``event``'s articles (looked up by id).
 
     ``entities`` are the event's resolved entities (see :func:`counterpoint.resolve.resolve`).
+    ``embed`` encodes sentences as unit vectors so that facts align by meaning as well as by
+    shared words, names, numbers and days; without it they align on the latter alone.
     """
     members = {a: articles[a] for a in event.article_ids}
     analysed = {a: analyses[a] for a in event.article_ids}
     entity_of = {(m.article, m.start): e.id for e in entities for m in e.mentions}
-    facts = align(event.id, members, analysed, entity_of)
-    figures = reconcile(analysed)
+    facts = align(
+        event.id, members, analysed, entity_of, embed=embed, copies=event.copies
+    )
+    figures = reconcile(analysed, members)
     return Comparison(
         event=event,
         articles=tuple(members.values()),

@@ -1,10 +1,16 @@
 """A short neutral account of an event, every sentence citing its sources.
 
 The summary is built from what the outlets agree on, in neutral wording: an
-overview of who reported the event, the agreed figures as templated sentences,
-then the agreed facts, each taken from the report with the fewest labels and
-with any remaining label replaced by a neutral description. Conflicts are
-stated side by side, never resolved.
+overview of who reported the event, the agreed figures (counts that share their
+outcome and their source told in one sentence), where the outlets differ (side by
+side, never resolved), then the agreed facts that most outlets report.
+
+A fact is told in the words of the report with the fewest labels of the outlet's
+own. Any label left that is not inside a quotation (the outlet's own words, or its
+paraphrase of what someone said) gives way to a neutral description: "Islamist
+militants" and "Takfiri terrorists" become "fighters", "allied rebel groups"
+becomes "allied armed groups", "martyred" becomes "killed". Words inside quotation
+marks stay: they are someone else's, and the sentence says whose.
 """
 
 from __future__ import annotations
@@ -12,15 +18,29 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from counterpoint.lexicon import is_loaded
+from counterpoint.lexicon import is_designation, is_loaded
 from counterpoint.model import Analysis, Article, Fact, FigureGroup, Label, SummarySentence
 
 MAX_FACTS = 3
+MAX_CONFLICTS = 3
 NEUTRAL = {
-    "actor": ("armed group", "armed groups"),
+    "actor": ("fighter", "fighters"),
     "event": ("attack", "attacks"),
     "action": ("killed", "killed"),
 }
+KEEP = {"fighter", "opposition", "gunman", "gunmen", "militia", "militiaman", "militiamen"}
+"""Designations that describe without taking a side; the summary keeps them."""
+GROUP_NOUNS = {
+    "group",
+    "faction",
+    "outfit",
+    "organization",
+    "organisation",
+    "movement",
+    "cell",
+    "network",
+}
+LOWER_BOUNDS = {"at least", "over", "more than", "upwards of"}
 
 
 def summarize(
@@ -30,11 +50,24 @@ def summarize(
     figures: tuple[FigureGroup, ...],
 ) -> tuple[SummarySentence, ...]:
     sentences = [_overview(articles)]
+    sentences += _agreed_figures([g for g in figures if g.status == "agreed"], articles)
     for group in figures:
-        if group.status != "single_source":
-            sentences.append(_figure_sentence(group, articles))
+        if group.status == "conflicting":
+            sentences.append(_conflicting_figure(group, articles))
+    conflicting = [f for f in facts if f.status == "conflicting" and f.note]
+    for fact in conflicting[:MAX_CONFLICTS]:
+        sentences.append(_conflict_sentence(fact, articles))
     agreed = [f for f in facts if f.status == "agreed"]
-    agreed.sort(key=lambda f: (list(articles).index(f.reports[0].article), f.reports[0].start))
+    order = list(articles)
+    # Most outlets first, then facts told without side-taking labels, then the lead.
+    agreed.sort(
+        key=lambda f: (
+            -len({r.article for r in f.reports}),
+            len(_labels_in(_told(f, analyses), analyses)) > 1,
+            _quotes_loaded(_told(f, analyses), analyses),
+            min(r.start / max(1, len(articles[r.article].text)) for r in f.reports),
+        )
+    )
     for fact in agreed[:MAX_FACTS]:
         sentences.append(_fact_sentence(fact, analyses))
     return tuple(s for s in sentences if s is not None)
@@ -64,54 +97,145 @@ def _overview(articles: Mapping[str, Article]) -> SummarySentence:
     )
 
 
-def _figure_sentence(group: FigureGroup, articles) -> SummarySentence:
-    ids = tuple(dict.fromkeys(r.article for r in group.reports))
+def _neutral_who(group: FigureGroup) -> str:
     whos = [r.who for r in group.reports if r.who]
     neutral = [w for w in whos if not is_loaded(w)]
-    who = f" {(neutral or whos or [group.who])[0] or ''}".rstrip()
-    citing = _citing(group, articles)
-    if group.status == "agreed":
-        text = f"{_outlets(ids, articles)} report {group.low:g}{who} {group.what}{citing}."
-    else:
-        parts = "; ".join(
-            f"{articles[r.article].outlet} {r.qualifier + ' ' if r.qualifier else ''}{r.value:g}"
-            for r in group.reports
+    return (neutral or [neutral_words(w) for w in whos] or [group.who or ""])[0] or ""
+
+
+def _agreed_figures(groups: list[FigureGroup], articles) -> list[SummarySentence]:
+    """One sentence per outcome, source and set of outlets: "… report 65 X, 18 Y … killed"."""
+    bundles: dict[tuple, list[FigureGroup]] = {}
+    for group in groups:
+        ids = tuple(dict.fromkeys(r.article for r in group.reports))
+        key = (group.what, frozenset(ids), _citing(group, articles))
+        bundles.setdefault(key, []).append(group)
+    sentences = []
+    for (what, ids, citing), members in bundles.items():
+        counts = [f"{_amount(g)} {_neutral_who(g)}".rstrip() for g in members]
+        listed = counts[0] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
+        ordered = tuple(a for a in articles if a in ids)
+        sentences.append(
+            SummarySentence(
+                text=f"{_outlets(ordered, articles)} report {listed} {what}{citing}.",
+                sources=ordered,
+            )
         )
-        text = f"Counts of{who} {group.what} differ: {parts}."
-    return SummarySentence(text=text, sources=ids)
+    return sentences
+
+
+def _amount(group: FigureGroup) -> str:
+    """``at least 130`` when every report gives a lower bound, else the best (or low) value."""
+    value = _value(group.best if group.best is not None else group.low)
+    if all(r.qualifier in LOWER_BOUNDS for r in group.reports):
+        return f"at least {value}"
+    return value
+
+
+def _value(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
+
+def _conflicting_figure(group: FigureGroup, articles) -> SummarySentence:
+    ids = tuple(dict.fromkeys(r.article for r in group.reports))
+    who = f" {_neutral_who(group)}".rstrip()
+    parts = "; ".join(
+        f"{articles[r.article].outlet} {r.qualifier + ' ' if r.qualifier else ''}{_value(r.value)}"
+        + (f" (citing {r.chain[-1]})" if r.chain else "")
+        for r in group.reports
+    )
+    return SummarySentence(text=f"Counts of{who} {group.what} differ: {parts}.", sources=ids)
+
+
+def _conflict_sentence(fact: Fact, articles) -> SummarySentence:
+    ids = tuple(dict.fromkeys(r.article for r in fact.reports))
+    return SummarySentence(
+        text=f"{_outlets(ids, articles)} differ on {fact.note}.", sources=ids
+    )
 
 
 def _citing(group: FigureGroup, articles) -> str:
     """``, citing X`` when every report cites X; else who cites whom, outlet by outlet."""
-    sources = [r.attributed_to for r in group.reports]
+    sources = [r.chain[-1] if r.chain else r.attributed_to for r in group.reports]
     if sources and all(sources) and len(set(sources)) == 1:
         return f", citing {sources[0]}"
     cites = sorted(
         {
-            f"{articles[r.article].outlet} cites {r.attributed_to}"
+            f"{articles[r.article].outlet} cites {r.chain[-1] if r.chain else r.attributed_to}"
             for r in group.reports
-            if r.attributed_to
+            if r.chain or r.attributed_to
         }
     )
     return f" ({'; '.join(cites)})" if cites else ""
 
 
-def _fact_sentence(fact: Fact, analyses: Mapping[str, Analysis]) -> SummarySentence:
-    def loaded_in(report) -> list[Label]:
-        return [
-            l
-            for l in analyses[report.article].labels
-            if report.start <= l.start and l.end <= report.end and is_loaded(l.text)
-        ]
+def neutral_words(term: str, kind: str = "actor") -> str:
+    """A neutral description for a label: "Islamist militants" -> "fighters",
+    "allied rebel groups" -> "allied armed groups", "martyred" -> "killed"."""
+    words = term.split()
+    plural = bool(words) and words[-1].lower().endswith("s")
+    if kind != "actor":
+        return NEUTRAL[kind][1 if plural else 0]
+    kept = [w for w in words if not _takes_side(w)]
+    if kept and _base(kept[-1]) in GROUP_NOUNS:
+        if "armed" not in (w.lower() for w in kept):
+            kept.insert(len(kept) - 1, "armed")
+        return " ".join(kept)
+    if kept and kept[-1] == words[-1]:
+        return " ".join(kept)
+    return " ".join(kept + [NEUTRAL["actor"][1 if plural else 0]])
 
-    report = min(fact.reports, key=lambda r: (len(loaded_in(r)), r.end - r.start))
+
+def _base(word: str) -> str:
+    lower = word.lower().strip(",.;:")
+    return lower[:-1] if lower.endswith("s") and not lower.endswith("ss") else lower
+
+
+def _takes_side(word: str) -> bool:
+    bare = word.strip(",.;:\"“”")
+    if not bare:
+        return False
+    if is_loaded(bare):
+        return True
+    return is_designation(bare) and _base(bare) not in KEEP and bare.lower() not in KEEP
+
+
+def _labels_in(report, analyses: Mapping[str, Analysis]) -> list[Label]:
+    """The labels of a report that take a side and stand outside quotation marks."""
+    return [
+        label
+        for label in analyses[report.article].labels
+        if report.start <= label.start
+        and label.end <= report.end
+        and label.voice != "quoted"
+        and (is_loaded(label.text) or any(_takes_side(w) for w in label.text.split()))
+    ]
+
+
+def _quotes_loaded(report, analyses: Mapping[str, Analysis]) -> bool:
+    """Whether a report quotes a side-taking word (kept verbatim, so told less readily)."""
+    return any(
+        report.start <= label.start and label.end <= report.end and is_loaded(label.text)
+        for label in analyses[report.article].labels
+        if label.voice == "quoted"
+    )
+
+
+def _told(fact: Fact, analyses: Mapping[str, Analysis]):
+    """The report a fact is told in: the one with the fewest side-taking labels, then shortest."""
+    return min(fact.reports, key=lambda r: (len(_labels_in(r, analyses)), r.end - r.start))
+
+
+def _fact_sentence(fact: Fact, analyses: Mapping[str, Analysis]) -> SummarySentence:
+    report = _told(fact, analyses)
     text = report.text
-    for label in sorted(loaded_in(report), key=lambda l: -l.start):
-        if label.voice != "own":
-            continue  # someone else's words, attributed as such in the sentence
-        words = NEUTRAL[label.kind][1 if label.text.endswith("s") else 0]
+    chosen: list[Label] = []
+    for label in sorted(_labels_in(report, analyses), key=lambda l: l.start - l.end):
+        if not any(label.start < c.end and c.start < label.end for c in chosen):
+            chosen.append(label)  # longest first; a label inside it is replaced with it
+    for label in sorted(chosen, key=lambda l: -l.start):  # right to left keeps offsets valid
         a, b = label.start - report.start, label.end - report.start
-        text = text[:a] + words + text[b:]
+        text = text[:a] + neutral_words(label.text, label.kind) + text[b:]
     text = re.sub(r"\b([Aa]) (?=[aeiou])", r"\1n ", text)
     sources = tuple(dict.fromkeys(r.article for r in fact.reports))
     return SummarySentence(text=text, sources=sources)

@@ -20,18 +20,43 @@ MIN_WORDS = 10
 
 def read_html(path: Path, *, source: str, outlet: str | None) -> Article:
     """One ``.html`` file; ``outlet`` beats the site name, then the URL's host, then the stem."""
-    data = path.read_bytes()
-    page = decode_file(data, source=source, charset=declared_charset(data))
+    return article_from_html(
+        path.read_bytes(), source=source, outlet=outlet, fallback_outlet=stem_of(path)
+    )
+
+
+def article_from_html(
+    data: bytes,
+    *,
+    source: str,
+    outlet: str | None = None,
+    url: str | None = None,
+    charset: str | None = None,
+    published: date | None = None,
+    fallback_outlet: str | None = None,
+) -> Article:
+    """An HTML page as bytes (a file, a web archive record) -> its article.
+
+    The page's own canonical URL beats ``url`` (where it was fetched from); ``charset``
+    (say, from an HTTP header) beats a ``<meta>`` declaration; the page's own date beats
+    ``published``. The outlet is ``outlet``, else the site name, else the URL's host, else
+    ``fallback_outlet``.
+    """
+    page = decode_file(data, source=source, charset=charset or declared_charset(data))
     found = _extract(page)
     text = (found.text or "") if found is not None else ""
     _check_text(text, source=source)
-    url = found.url or None
+    url = found.url or url or None
     return article_from_text(
         text,
         source=source,
-        outlet=outlet or found.sitename or (url_host(url) if url else None) or stem_of(path),
+        outlet=outlet
+        or found.sitename
+        or (url_host(url) if url else None)
+        or fallback_outlet
+        or "unknown",
         title=found.title or None,
-        published=_parse_date(found.date),
+        published=_parse_date(found.date) or published,
         url=url,
     )
 

@@ -60,6 +60,21 @@ class ReportView:
     value: str | None = None
     """For figures: the value with its qualifier, e.g. "at least 130"."""
     includes: list[str] = field(default_factory=list)
+    chain: list[str] = field(default_factory=list)
+    """Who the figure comes from, outermost first ("Reuters", "Syrian Observatory …")."""
+
+    def via(self) -> str:
+        """``Reuters ← Syrian Observatory`` for a chain, ``own voice`` for none."""
+        chain = self.chain or ([self.attributed_to] if self.attributed_to else [])
+        return "citing " + ", citing ".join(chain) if chain else "own voice"
+
+
+@dataclass(slots=True)
+class DifferenceView:
+    kind: str
+    """"number", "place", "date" or "agent"."""
+    values: list[tuple[str, str]]
+    """(outlet, its version) pairs."""
 
 
 @dataclass(slots=True)
@@ -69,6 +84,9 @@ class FactView:
     status: str
     note: str | None
     reports: list[ReportView]
+    differences: list[DifferenceView] = field(default_factory=list)
+    omitted_by: list[str] = field(default_factory=list)
+    """Outlets that do not report the fact."""
 
 
 @dataclass(slots=True)
@@ -87,6 +105,10 @@ class FigureView:
     range: str
     status: str
     reports: list[ReportView]
+    best: str | None = None
+    """The best estimate where the sources allow one."""
+    sources: list[str] = field(default_factory=list)
+    """The independent origins of the figure."""
 
 
 @dataclass(slots=True)
@@ -95,6 +117,12 @@ class TermView:
     voice: str
     speaker: str | None
     count: int
+
+    def short(self) -> str:
+        """``“terrorists” (Syrian army) ×2``: the term, whose words they are, how often."""
+        who = f" ({self.speaker})" if self.speaker and self.voice != "own" else ""
+        times = f" ×{self.count}" if self.count > 1 else ""
+        return f"“{self.term}”{who}{times}"
 
     def label(self) -> str:
         """``"terrorists" (quoted: Syrian army) ×2``."""
@@ -109,6 +137,14 @@ class ActorFraming:
     kind: str
     by_outlet: dict[str, list[TermView]]
     """Outlet name -> its terms, outlets in the event's article order."""
+
+    def own(self, outlet: str) -> list[TermView]:
+        """The outlet's own words for the actor."""
+        return [t for t in self.by_outlet.get(outlet, []) if t.voice == "own"]
+
+    def others(self, outlet: str) -> list[TermView]:
+        """Words the outlet quotes or attributes to someone else."""
+        return [t for t in self.by_outlet.get(outlet, []) if t.voice != "own"]
 
 
 @dataclass(slots=True)
@@ -143,6 +179,15 @@ class EventView:
     entities: list[EntityView]
     raw: dict[str, Any]
     """The event exactly as in the document, for renderers that need the spans."""
+
+    @property
+    def brief_groups(self) -> list[FactGroup]:
+        """What a reader needs first: conflicts, then what each outlet alone reports."""
+        return [g for g in self.fact_groups if g.status != "agreed"]
+
+    @property
+    def agreed_groups(self) -> list[FactGroup]:
+        return [g for g in self.fact_groups if g.status == "agreed"]
 
 
 def events(document: dict[str, Any]) -> list[EventView]:
@@ -261,7 +306,8 @@ def _report(
     if figure:
         qualifier = report.get("qualifier")
         value = number(report.get("value"))
-        value = f"{qualifier} {value}" if qualifier else value
+        vague = report.get("low") is not None and report.get("low") != report.get("high")
+        value = qualifier if vague and qualifier else f"{qualifier} {value}" if qualifier else value
     return ReportView(
         outlet=_outlet(outlet_of, report.get("article", "")),
         article=str(report.get("article", "")),
@@ -269,6 +315,7 @@ def _report(
         attributed_to=report.get("attributed_to") or None,
         value=value,
         includes=[str(i) for i in report.get("includes") or []],
+        chain=[str(c) for c in report.get("chain") or []],
     )
 
 
@@ -280,6 +327,8 @@ def _figure(index: int, figure: dict[str, Any], outlet_of: dict[str, str]) -> Fi
         range=figure_range(figure.get("low"), figure.get("high")),
         status=str(figure.get("status") or ""),
         reports=[_report(r, outlet_of, figure=True) for r in figure.get("reports") or []],
+        best=None if figure.get("best") is None else number(figure.get("best")),
+        sources=[str(s) for s in figure.get("sources") or []],
     )
 
 
@@ -293,12 +342,26 @@ def _fact_groups(
             status=str(f.get("status", "")),
             note=f.get("note") or None,
             reports=[_report(r, outlet_of) for r in f.get("reports") or []],
+            differences=[
+                DifferenceView(
+                    kind=str(d.get("kind", "")),
+                    values=[
+                        (_outlet(outlet_of, v.get("article", "")), str(v.get("text", "")))
+                        for v in d.get("values") or []
+                    ],
+                )
+                for d in f.get("differences") or []
+            ],
+            omitted_by=[_outlet(outlet_of, a) for a in f.get("omitted_by") or []],
         )
         for f in facts
     ]
     groups = [
-        FactGroup(heading=heading, status=status, facts=[f for f in views if f.status == status])
-        for status, heading in (("conflicting", "Conflicting"), ("agreed", "Agreed"))
+        FactGroup(
+            heading="Where they differ",
+            status="conflicting",
+            facts=[f for f in views if f.status == "conflicting"],
+        )
     ]
     single: dict[str, list[FactView]] = {a.outlet: [] for a in articles}
     for fact in views:
@@ -309,6 +372,13 @@ def _fact_groups(
         FactGroup(heading=f"Only in {outlet}", status="single_source", facts=facts)
         for outlet, facts in single.items()
     ]
+    groups.append(
+        FactGroup(
+            heading="What they agree on",
+            status="agreed",
+            facts=[f for f in views if f.status == "agreed"],
+        )
+    )
     return [group for group in groups if group.facts]
 
 

@@ -45,6 +45,11 @@ def event_json(c: Comparison) -> dict:
                 "status": f.status,
                 "note": f.note,
                 "reports": [_span(r) | {"attributed_to": r.attributed_to} for r in f.reports],
+                "differences": [
+                    {"kind": d.kind, "values": [_span(v) for v in d.values]}
+                    for d in f.differences
+                ],
+                "omitted_by": list(f.omitted_by),
             }
             for f in c.facts
         ],
@@ -54,7 +59,9 @@ def event_json(c: Comparison) -> dict:
                 "who": g.who,
                 "low": _number(g.low),
                 "high": _number(g.high),
+                "best": None if g.best is None else _number(g.best),
                 "status": g.status,
+                "sources": list(g.sources),
                 "reports": [
                     _span(r)
                     | {
@@ -63,6 +70,9 @@ def event_json(c: Comparison) -> dict:
                         "who": r.who,
                         "attributed_to": r.attributed_to,
                         "includes": list(r.includes),
+                        "chain": list(r.chain),
+                        "low": None if r.low is None else _number(r.low),
+                        "high": None if r.high is None else _number(r.high),
                     }
                     for r in g.reports
                 ],
@@ -84,6 +94,10 @@ def event_json(c: Comparison) -> dict:
             for f in c.framing
         ],
         "summary": [{"text": s.text, "sources": list(s.sources)} for s in c.summary],
+        "omissions": [
+            {"article": a.id, "facts": [f.id for f in c.facts if a.id in f.omitted_by]}
+            for a in c.articles
+        ],
     }
 
 

@@ -46,8 +46,9 @@ def _event(event: EventView) -> str:
     for heading, body in (
         ("Summary", _summary(event)),
         ("Figures", _figures(event)),
-        ("Facts", _facts(event)),
-        ("Framing", _framing(event)),
+        ("Where they differ, and what only one outlet reports", _facts(event.brief_groups)),
+        ("Labels for each actor", _framing(event)),
+        ("What they agree on", _facts(event.agreed_groups, headings=False)),
         ("Entities", _entities(event)),
     ):
         if body:
@@ -87,9 +88,7 @@ def _summary(event: EventView) -> str:
 
 
 def _figure_report(report: ReportView) -> str:
-    line = f"**{_md(report.outlet)}**: {_md(report.value or '')}"
-    if report.attributed_to:
-        line += f", per {_md(report.attributed_to)}"
+    line = f"**{_md(report.outlet)}**: {_md(report.value or '')}, {_md(report.via())}"
     if report.includes:
         line += f"; includes {_md(', '.join(report.includes))}"
     return line
@@ -101,19 +100,42 @@ def _figures(event: EventView) -> str:
             _md(figure.what),
             _md(figure.who or ""),
             _md(figure.range),
+            _md(figure.best or ""),
             _md(_view.STATUS_LABELS.get(figure.status, figure.status)),
             "<br>".join(_figure_report(report) for report in figure.reports),
         ]
         for figure in event.figures
     ]
-    return _table(["What", "Who", "Range", "Status", "Reports"], rows) if rows else ""
+    if not rows:
+        return ""
+    header = ["What", "Who", "Low–high", "Best", "Status", "Reports (source chain)"]
+    note = (
+        "*Counts are never added up: a breakdown stays beside its total, and differing counts "
+        "stand side by side with their sources.*"
+    )
+    return _table(header, rows) + "\n\n" + note
 
 
 def _fact(fact: FactView, *, show_outlet: bool) -> str:
     lines = [f"- **{_md(fact.text)}**"]
-    if fact.note:
-        lines[0] += "  "  # a hard line break before the note
-        lines.append(f"  *Differs on:* {_md(fact.note)}")
+    notes = [
+        f"*Differs on {d.kind}:* "
+        + " vs ".join(f"{_md(outlet)}: “{_md(text)}”" for outlet, text in d.values)
+        for d in fact.differences
+    ]
+    if fact.note and not notes:
+        notes.append(f"*Differs on:* {_md(fact.note)}")
+    if fact.omitted_by and fact.status != "single_source":
+        notes.append(f"*Not in:* {_md(', '.join(fact.omitted_by))}")
+    for note in notes:
+        lines[-1] += "  "  # a hard line break before the note
+        lines.append(f"  {note}")
+    if not show_outlet and len(fact.reports) == 1 and fact.reports[0].text == fact.text:
+        source = fact.reports[0].attributed_to
+        if source:
+            lines[-1] += "  "
+            lines.append(f"  — per {_md(source)}")
+        return "\n".join(lines)
     for report in fact.reports:
         outlet = f"**{_md(report.outlet)}**: " if show_outlet else ""
         source = f" — per {_md(report.attributed_to)}" if report.attributed_to else ""
@@ -121,12 +143,13 @@ def _fact(fact: FactView, *, show_outlet: bool) -> str:
     return "\n".join(lines)
 
 
-def _facts(event: EventView) -> str:
+def _facts(groups: list[_view.FactGroup], *, headings: bool = True) -> str:
     blocks = []
-    for group in event.fact_groups:
+    for group in groups:
         show_outlet = group.status != "single_source"
         facts = "\n".join(_fact(fact, show_outlet=show_outlet) for fact in group.facts)
-        blocks.append(f"### {_md(group.heading)} ({len(group.facts)})\n\n{facts}")
+        heading = f"### {_md(group.heading)} ({len(group.facts)})\n\n" if headings else ""
+        blocks.append(f"{heading}{facts}")
     return "\n\n".join(blocks)
 
 
@@ -134,16 +157,18 @@ def _framing(event: EventView) -> str:
     rows = []
     for actor in event.framing:
         name = _md(actor.name) if actor.kind == "actor" else f"{_md(actor.name)} *({actor.kind})*"
-        for index, (outlet, terms) in enumerate(actor.by_outlet.items()):
-            labels = "<br>".join(_md(term.label()) for term in terms)
-            rows.append([name if index == 0 else " ", _md(outlet), labels])
+        for index, outlet in enumerate(actor.by_outlet):
+            own = "<br>".join(_md(term.short()) for term in actor.own(outlet))
+            others = "<br>".join(_md(term.short()) for term in actor.others(outlet))
+            rows.append([name if index == 0 else " ", _md(outlet), own, others])
     if not rows:
         return ""
     legend = (
-        "*Voice:* **own** — the outlet's own words; **quoted** — inside a quotation; "
-        "**attributed** — reported speech credited to the speaker."
+        "*In its own voice:* the outlet's own words. *Quoting or citing others:* inside a "
+        "quotation, or reported speech credited to the speaker in brackets."
     )
-    return _table(["Actor", "Outlet", "Terms (voice: speaker)"], rows) + "\n\n" + legend
+    header = ["Actor", "Outlet", "In its own voice", "Quoting or citing others"]
+    return _table(header, rows) + "\n\n" + legend
 
 
 def _entities(event: EventView) -> str:

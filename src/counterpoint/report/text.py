@@ -54,8 +54,9 @@ def _event(event: EventView, *, index: int, total: int) -> RenderableType:
     for heading, body in (
         ("Summary", _summary(event)),
         ("Figures", _figures(event)),
-        ("Facts", _facts(event)),
-        ("Framing", _framing(event)),
+        ("Where they differ, and what only one outlet reports", _facts(event.brief_groups)),
+        ("Labels for each actor", _framing(event)),
+        ("What they agree on", _facts(event.agreed_groups, headings=False)),
         ("Entities", _entities(event)),
     ):
         if body is not None:
@@ -131,34 +132,48 @@ def _figures(event: EventView) -> RenderableType | None:
     table.add_column("What", ratio=1, width=_fit(whats), overflow="fold")
     table.add_column("Who", ratio=2, width=10, overflow="fold")
     ranges = ["Range", *(figure.range for figure in event.figures)]
-    table.add_column("Range", ratio=1, width=_fit(ranges), overflow="fold")
+    table.add_column("Low–high", ratio=1, width=_fit(ranges), overflow="fold")
+    table.add_column("Best", no_wrap=True)
     table.add_column("Status", min_width=13, overflow="fold")
-    table.add_column("Reports", ratio=7, overflow="fold")
+    table.add_column("Reports (source chain)", ratio=7, overflow="fold")
     for figure in event.figures:
         reports = Text()
         for report in figure.reports:
             if reports:
                 reports.append("\n")
             reports.append(f"{report.outlet}: ", style="bold")
-            reports.append(report.value or "")
-            if report.attributed_to:
-                reports.append(f", per {report.attributed_to}")
+            reports.append(f"{report.value or ''}, {report.via()}")
             if report.includes:
                 reports.append(f"; includes {', '.join(report.includes)}")
         table.add_row(
             Text(figure.what),
             Text(figure.who or "—"),
             Text(figure.range),
+            Text(figure.best or "—"),
             Text(_view.STATUS_LABELS.get(figure.status, figure.status)),
             reports,
         )
-    return table
+    note = Text(
+        "Counts are never added up: a breakdown stays beside its total, and differing counts "
+        "stand side by side with their sources.",
+        style="dim",
+    )
+    return Group(table, note)
 
 
 def _fact(fact: FactView, *, show_outlet: bool) -> RenderableType:
     lines: list[RenderableType] = [Text(fact.text, style="bold")]
-    if fact.note:
+    for difference in fact.differences:
+        versions = " vs ".join(f"{outlet}: “{text}”" for outlet, text in difference.values)
+        lines.append(Text(f"differs on {difference.kind} — {versions}", style="italic"))
+    if fact.note and not fact.differences:
         lines.append(Text(f"differs on: {fact.note}", style="italic"))
+    if fact.omitted_by and fact.status != "single_source":
+        lines.append(Text(f"not in {', '.join(fact.omitted_by)}", style="dim"))
+    if not show_outlet and len(fact.reports) == 1 and fact.reports[0].text == fact.text:
+        if fact.reports[0].attributed_to:
+            lines.append(Text(f"— per {fact.reports[0].attributed_to}", style="italic"))
+        return Group(*lines)
     reports = []
     for report in fact.reports:
         line = Text()
@@ -173,14 +188,15 @@ def _fact(fact: FactView, *, show_outlet: bool) -> RenderableType:
     return Group(*lines)
 
 
-def _facts(event: EventView) -> RenderableType | None:
-    if not event.fact_groups:
+def _facts(groups: list[_view.FactGroup], *, headings: bool = True) -> RenderableType | None:
+    if not groups:
         return None
     parts: list[RenderableType] = []
-    for group in event.fact_groups:
+    for group in groups:
         if parts:
             parts.append(Text())
-        parts.append(Text(f"{group.heading} ({len(group.facts)})", style="bold underline"))
+        if headings:
+            parts.append(Text(f"{group.heading} ({len(group.facts)})", style="bold underline"))
         single = group.status == "single_source"
         parts.append(
             Padding(_bullets([_fact(f, show_outlet=not single) for f in group.facts]), (0, 0, 0, 1))
@@ -194,19 +210,22 @@ def _framing(event: EventView) -> RenderableType | None:
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
     table.add_column("Actor", ratio=3, overflow="fold")
     table.add_column("Outlet", ratio=2, overflow="fold")
-    table.add_column("Terms (voice: speaker)", ratio=7, overflow="fold")
+    table.add_column("In its own voice", ratio=4, overflow="fold")
+    table.add_column("Quoting or citing others (whose words)", ratio=5, overflow="fold")
     for actor in event.framing:
         name = actor.name if actor.kind == "actor" else f"{actor.name} [{actor.kind}]"
-        for row, (outlet, terms) in enumerate(actor.by_outlet.items()):
+        for row, outlet in enumerate(actor.by_outlet):
+            own, others = actor.own(outlet), actor.others(outlet)
             table.add_row(
                 Text(name if row == 0 else ""),
                 Text(outlet),
-                Text("\n".join(term.label() for term in terms)),
+                Text("\n".join(term.short() for term in own) or "—"),
+                Text("\n".join(term.short() for term in others) or "—"),
                 end_section=row == len(actor.by_outlet) - 1,
             )
     legend = Text(
-        "own = the outlet's own words; quoted = inside a quotation; "
-        "attributed = reported speech credited to the speaker",
+        "own voice = the outlet's own words; quoting or citing = inside a quotation, or "
+        "reported speech credited to the speaker in brackets",
         style="dim",
     )
     return Group(table, legend)

@@ -1,0 +1,270 @@
+"""The details on which two reports of one fact can differ: number, place, date, agent.
+
+Two outlets that report the same happening can still disagree on what matters:
+how many were killed, where, on which day, and who did it. For the reports of one
+fact (one sentence per article), each article's version of each detail is read
+off its sentence:
+
+- **number**: its figures (see :mod:`counterpoint.analyze.figures`); two differ when
+  they count the same outcome for the same group and no count fits both wordings
+  ("at least 130" and "135" agree; "about 200,000" and "150,000" do not);
+- **place**: the capitalised names it locates the happening in ("in Aleppo", "near
+  Idlib"); two differ when they name no place alike at any level, and are of the
+  same level (two countries, or two places below a country: "Syria" and "Aleppo"
+  nest, they do not conflict);
+- **date**: the calendar days it names, leaving out the day a source spoke on
+  ("reported Thursday"); two differ by more than a day;
+- **agent**: who did it, named after "by" ("carried out by HTS", "killed by
+  Israeli forces"); two differ when they share no entity and no name word.
+
+Vague or missing details never conflict: an outlet that does not say where is not
+contradicting one that does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from counterpoint.compare.figures import VAGUE_RANGES, WHAT, admits, group_key, same_group
+from counterpoint.model import Analysis, Difference, Ref, Span
+
+AGENT_TYPES = ("ORG", "PERSON", "NORP", "GPE")
+_AGENT = re.compile(
+    r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:(?:members|fighters|forces|militants|supporters)"
+    r"\s+(?:of|from)\s+(?:the\s+)?)?$",
+    re.I,
+)
+_PLACE = re.compile(
+    r"\b(?:in|at|near|outside|inside|across|around)\s+(?:the\s+)?"
+    r"((?:[A-Z][\w’'-]*(?:\s+|$))*[A-Z][\w’'-]*)"
+)
+_NOT_PLACES = set(
+    """January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday I A An The This That These Those
+    He She It We They His Her Its Their Our""".split()
+)
+_CUE_GAP = 30
+"""Characters after a speech cue in which a day is the day of speaking ("said on Monday")."""
+_GENERIC_PLACE_WORDS = {
+    "province",
+    "city",
+    "town",
+    "village",
+    "district",
+    "region",
+    "state",
+    "county",
+    "governorate",
+    "the",
+    "of",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+}
+COUNTRIES = frozenset(
+    """afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan
+    bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia
+    botswana brazil brunei bulgaria burkina burundi cambodia cameroon canada chad chile china
+    colombia comoros congo croatia cuba cyprus czechia czech denmark djibouti dominica ecuador
+    egypt eritrea estonia eswatini ethiopia fiji finland france gabon gambia georgia germany ghana
+    greece grenada guatemala guinea guyana haiti honduras hungary iceland india indonesia iran iraq
+    ireland israel italy jamaica japan jordan kazakhstan kenya kiribati korea kosovo kuwait
+    kyrgyzstan laos latvia lebanon lesotho liberia libya liechtenstein lithuania luxembourg
+    madagascar malawi malaysia maldives mali malta mauritania mauritius mexico micronesia moldova
+    monaco mongolia montenegro morocco mozambique myanmar burma namibia nauru nepal netherlands
+    nicaragua niger nigeria norway oman pakistan palau palestine panama paraguay peru philippines
+    poland portugal qatar romania russia rwanda samoa senegal serbia seychelles singapore slovakia
+    slovenia somalia spain sudan suriname sweden switzerland syria taiwan tajikistan tanzania
+    thailand togo tonga tunisia turkey turkiye turkmenistan tuvalu uganda ukraine uruguay
+    uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe us usa u.s. america uk britain
+    england scotland wales gaza""".split()
+) | {
+    "united states",
+    "united kingdom",
+    "great britain",
+    "saudi arabia",
+    "south africa",
+    "south korea",
+    "north korea",
+    "south sudan",
+    "new zealand",
+    "sri lanka",
+    "el salvador",
+    "costa rica",
+    "ivory coast",
+    "united arab emirates",
+    "west bank",
+    "central african republic",
+    "dominican republic",
+    "democratic republic of the congo",
+}
+
+
+def differences(
+    members: Sequence[tuple[str, int]],
+    analyses: Mapping[str, Analysis],
+    entity_of: Mapping[tuple[str, int], str],
+) -> tuple[Difference, ...]:
+    """The details the reports of one fact (``(article id, sentence index)`` each) differ on."""
+    found = []
+    for kind, finder in (
+        ("number", _number),
+        ("place", _place),
+        ("date", _date),
+        ("agent", _agent),
+    ):
+        values = finder(members, analyses, entity_of)
+        if values:
+            found.append(Difference(kind=kind, values=values))
+    return tuple(found)
+
+
+def describe(found: Sequence[Difference], outlet_of: Mapping[str, str]) -> str:
+    """``place: “Aleppo” (wire) vs “Idlib” (tehran-times)``, one clause per difference."""
+    clauses = []
+    for difference in found:
+        versions = " vs ".join(
+            f"“{v.text}” ({outlet_of.get(v.article, v.article)})" for v in difference.values
+        )
+        clauses.append(f"{difference.kind}: {versions}")
+    return "; ".join(clauses)
+
+
+def _sentence(analysis: Analysis, index: int):
+    return analysis.sentences[index]
+
+
+def _ref(article_id: str, span) -> Ref:
+    return Ref(article=article_id, start=span.start, end=span.end, text=span.text)
+
+
+def _number(members, analyses, entity_of) -> tuple[Ref, ...]:
+    figures = [
+        (article_id, f)
+        for article_id, index in members
+        for f in analyses[article_id].figures
+        if f.sentence == index and f.qualifier not in VAGUE_RANGES
+    ]
+    for i, (article_a, a) in enumerate(figures):
+        for article_b, b in figures[i + 1 :]:
+            if article_a == article_b or WHAT.get(a.what, a.what) != WHAT.get(b.what, b.what):
+                continue
+            if not same_group(group_key(a.who), group_key(b.who)):
+                continue
+            (low_a, high_a), (low_b, high_b) = admits(a.qualifier, a.value), admits(
+                b.qualifier, b.value
+            )
+            if max(low_a, low_b) > min(high_a, high_b):  # no count fits both wordings
+                return (_ref(article_a, a), _ref(article_b, b))
+    return ()
+
+
+def _words(text: str) -> set[str]:
+    words = re.findall(r"[a-z]+", text.lower().replace("’s", "").replace("'s", ""))
+    return {w for w in words if w not in _GENERIC_PLACE_WORDS and len(w) > 2}
+
+
+def _is_country(text: str) -> bool:
+    """Whether a place names a country ("Syria", "the United States", "Shiite-majority Iran")."""
+    lower = re.sub(r"^the\s+", "", text.lower().replace("’s", "").replace("'s", "")).strip()
+    return lower in COUNTRIES or lower.rsplit(" ", 1)[-1] in COUNTRIES
+
+
+def _disjoint(values, entity_of) -> tuple[Ref, ...]:
+    """Two articles' versions that share no entity and no name word, else ()."""
+    articles = list(values)
+    for i, a in enumerate(articles):
+        for b in articles[i + 1 :]:
+            ids_a = {entity_of.get((a, m.start)) for m in values[a]} - {None}
+            ids_b = {entity_of.get((b, m.start)) for m in values[b]} - {None}
+            words_a = set().union(*(_words(m.text) for m in values[a]))
+            words_b = set().union(*(_words(m.text) for m in values[b]))
+            if ids_a & ids_b or words_a & words_b or not words_a or not words_b:
+                continue
+            return (_ref(a, values[a][0]), _ref(b, values[b][0]))
+    return ()
+
+
+def _place(members, analyses, entity_of) -> tuple[Ref, ...]:
+    located = {a: _located(_sentence(analyses[a], i)) for a, i in members}
+    for level in (False, True):
+        at_level = {
+            a: [p for p in places if _is_country(p.text) == level]
+            for a, places in located.items()
+        }
+        at_level = {a: places for a, places in at_level.items() if places}
+        found = _disjoint(at_level, entity_of) if len(at_level) > 1 else ()
+        if found and not _share_a_place(located[found[0].article], located[found[1].article]):
+            return found
+    return ()
+
+
+def _share_a_place(a: list[Span], b: list[Span]) -> bool:
+    """Whether two reports name one place alike at any level ("in Syria" in both)."""
+    return bool(set().union(*map(_words, (p.text for p in a)))
+                & set().union(*map(_words, (p.text for p in b))))
+
+
+def _located(sentence) -> list[Span]:
+    """Capitalised names after "in", "at", "near" …: where the sentence places something.
+
+    Read off the text rather than the tagger's names, which miss many towns.
+    """
+    places = []
+    for match in _PLACE.finditer(sentence.text):
+        words = match.group(1).split()
+        while words and words[-1].strip(".,") in _NOT_PLACES:
+            words.pop()
+        if not words or words[0] in _NOT_PLACES:
+            continue
+        text = " ".join(words)
+        start = sentence.start + match.start(1)
+        places.append(Span(start=start, end=start + len(text), text=text))
+    return places
+
+
+def _agent(members, analyses, entity_of) -> tuple[Ref, ...]:
+    agents: dict[str, list] = {}
+    for article_id, index in members:
+        analysis = analyses[article_id]
+        sentence = _sentence(analysis, index)
+        for m in analysis.mentions:
+            if m.sentence != index or m.type not in AGENT_TYPES:
+                continue
+            if _AGENT.search(sentence.text[: m.start - sentence.start]):
+                agents.setdefault(article_id, []).append(m)
+    return _disjoint(agents, entity_of) if len(agents) > 1 else ()
+
+
+def _date(members, analyses, entity_of) -> tuple[Ref, ...]:
+    days: dict[str, list] = {}
+    for article_id, index in members:
+        analysis = analyses[article_id]
+        sentence = _sentence(analysis, index)
+        cues = [
+            a.cue
+            for a in analysis.attributions
+            if sentence.start <= a.cue.start < sentence.end
+        ]
+        for time in analysis.times:
+            if not (sentence.start <= time.start < sentence.end):
+                continue
+            if time.value is None or time.granularity != "day":
+                continue
+            if any(0 <= time.start - cue.end <= _CUE_GAP for cue in cues):
+                continue  # the day someone spoke, not the day it happened
+            days.setdefault(article_id, []).append(time)
+    articles = list(days)
+    for i, a in enumerate(articles):
+        for b in articles[i + 1 :]:
+            gaps = [abs((x.value - y.value).days) for x in days[a] for y in days[b]]
+            if gaps and min(gaps) > 1:
+                return (_ref(a, days[a][0]), _ref(b, days[b][0]))
+    return ()

@@ -1,0 +1,127 @@
+"""The comparison stage on small real texts: facts, their differences, figures, the summary."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+
+from counterpoint.analyze import analyze_many
+from counterpoint.analyze.embed import default_embedder
+from counterpoint.compare import compare
+from counterpoint.compare.figures import admits
+from counterpoint.compare.summary import neutral_words
+from counterpoint.ingest import article_from_text
+from counterpoint.model import Article, Event
+from counterpoint.resolve import resolve
+
+
+def _compare(texts: dict[str, str], *, embed: bool = True):
+    articles = [
+        Article(id=f"art_{outlet}", text=text, outlet=outlet, source=f"{outlet}.txt",
+                published=date(2024, 11, 29))
+        for outlet, text in texts.items()
+    ]
+    analyses = {a.id: an for a, an in zip(articles, analyze_many(articles))}
+    event = Event(id="evt_test", article_ids=tuple(a.id for a in articles), title="test")
+    return compare(event, {a.id: a for a in articles}, analyses, resolve(event.id, analyses),
+                   embed=default_embedder().encode if embed else None)
+
+
+@pytest.mark.parametrize(
+    "qualifier, value, expected",
+    [
+        (None, 130, (130, 130)),
+        ("at least", 130, (130, math.inf)),
+        ("over", 130, (130, math.inf)),
+        ("nearly", 100, (90, 100)),
+        ("about", 200_000, (180_000, 220_000)),
+        ("dozens", 24, (24, 99)),
+        ("hundreds", 200, (200, 999)),
+    ],
+)
+def test_a_wording_admits_a_range_of_counts(qualifier, value, expected):
+    low, high = admits(qualifier, value)
+    assert low == pytest.approx(expected[0]) and high == pytest.approx(expected[1])
+
+
+@pytest.mark.parametrize(
+    "term, kind, neutral",
+    [
+        ("Islamist militants", "actor", "fighters"),
+        ("Takfiri terrorists", "actor", "fighters"),
+        ("allied rebel groups", "actor", "allied armed groups"),
+        ("terrorist group", "actor", "armed group"),
+        ("HTS terrorists", "actor", "HTS fighters"),
+        ("Syrian opposition forces", "actor", "Syrian opposition forces"),
+        ("martyred", "action", "killed"),
+        ("terror attacks", "event", "attacks"),
+    ],
+)
+def test_labels_give_way_to_neutral_descriptions(term, kind, neutral):
+    assert neutral_words(term, kind) == neutral
+
+
+def test_same_happening_in_different_places_conflicts_on_place():
+    comparison = _compare({
+        "a": "Five soldiers were killed in Aleppo by a roadside bomb. The army vowed to respond.",
+        "b": "Five soldiers were killed in Idlib by a roadside bomb. Markets stayed open.",
+    })
+    conflicting = [f for f in comparison.facts if f.status == "conflicting"]
+    assert len(conflicting) == 1
+    kinds = {d.kind: {v.text for v in d.values} for d in conflicting[0].differences}
+    assert kinds == {"place": {"Aleppo", "Idlib"}}
+    assert "Aleppo" in conflicting[0].note and "Idlib" in conflicting[0].note
+
+
+def test_counts_that_no_number_fits_conflict_and_stand_side_by_side():
+    comparison = _compare({
+        "a": "About 30 people were killed in the floods in Valencia, officials said.",
+        "b": "The floods in Valencia killed 45 people, the regional government said.",
+    })
+    figure = next(g for g in comparison.figures if g.what == "killed")
+    assert figure.status == "conflicting"
+    assert (figure.low, figure.high) == (30, 45)
+    assert figure.best == 45  # one source each: the exact count before the rounded one
+    fact = next(f for f in comparison.facts if len(f.reports) == 2)
+    assert fact.status == "conflicting" and [d.kind for d in fact.differences] == ["number"]
+
+
+def test_a_bound_and_a_count_that_fits_it_agree():
+    comparison = _compare({
+        "a": "At least 30 people were killed in the floods in Valencia.",
+        "b": "The floods in Valencia killed 34 people.",
+    })
+    figure = next(g for g in comparison.figures if g.what == "killed")
+    assert figure.status == "agreed" and figure.best == 34
+    assert (figure.low, figure.high) == (30, 34)
+
+
+def test_paraphrases_align_by_meaning_not_only_by_words():
+    texts = {
+        "a": "The central bank raised interest rates by half a point on Tuesday. "
+             "Shares in Tokyo fell. A new museum opened in Osaka.",
+        "b": "Borrowing costs went up by 0.5 percentage points, the central bank decided. "
+             "The weather was mild across the country.",
+    }
+    with_meaning = _compare(texts)
+    paired = [f for f in with_meaning.facts if f.status == "agreed"]
+    assert len(paired) == 1 and "raised interest rates" in paired[0].text
+    omitted = {a for f in with_meaning.facts if f.status == "single_source" for a in f.omitted_by}
+    assert omitted == {"art_a", "art_b"}
+
+
+def test_a_copy_does_not_make_a_fact_agreed():
+    text = "The central bank raised interest rates by half a point on Tuesday."
+    articles = [
+        article_from_text(text, source="a.txt", outlet="a"),
+        article_from_text(text + "\nReporting by staff.", source="b.txt", outlet="b"),
+    ]
+    analyses = {a.id: an for a, an in zip(articles, analyze_many(articles))}
+    assert articles[0].id != articles[1].id
+    event = Event(id="evt_copy", article_ids=tuple(a.id for a in articles), title="copy",
+                  copies={articles[1].id: articles[0].id})
+    comparison = compare(event, {a.id: a for a in articles}, analyses,
+                         resolve(event.id, analyses))
+    assert {f.status for f in comparison.facts} == {"single_source"}
