@@ -80,7 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     similarity_minilm = vectors @ vectors.T
     labels = [gold[a.id] for a in articles]
     baselines = {
-        "tfidf": best_agglomerative(similarity_tfidf, labels, weights=[1.0], tfidf=similarity_tfidf),
+        "tfidf": best_agglomerative(
+            similarity_tfidf, labels, weights=[1.0], tfidf=similarity_tfidf
+        ),
         "tfidf+minilm": best_agglomerative(
             similarity_minilm,
             labels,

@@ -63,7 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     records = read_records(args.data)
     random.Random(SEED).shuffle(records)
-    sizes = [len(records) if s == "all" else min(int(s), len(records)) for s in args.sizes.split(",")]
+    sizes = [
+        len(records) if s == "all" else min(int(s), len(records)) for s in args.sizes.split(",")
+    ]
     largest = max(sizes)
     articles = [a for a in (to_article(r, args.data) for r in records[:largest]) if a is not None]
 
@@ -236,8 +238,11 @@ def _peak_rss_mb() -> float:
 
 
 def _print_table(r: dict) -> None:
-    print(f"{'size':>8}{'group/s':>10}{'place/s':>10}{'cost x':>8}{'e2e/s':>8}"
-          f"{'exhaustive/s':>14}{'peak MB':>9}{'db MB':>7}", file=sys.stderr)
+    print(
+        f"{'size':>8}{'group/s':>10}{'place/s':>10}{'cost x':>8}{'e2e/s':>8}"
+        f"{'exhaustive/s':>14}{'peak MB':>9}{'db MB':>7}",
+        file=sys.stderr,
+    )
     for i, size in enumerate(r["sizes"]):
         e2e = r["end_to_end_articles_per_s"][i]
         base = r["baseline_articles_per_s"][i]
@@ -255,10 +260,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--sizes", default="1000,5000,10000,all")
     parser.add_argument("--workers", type=int, default=2, help="analysis processes")
     parser.add_argument("--cache", type=Path, default=None, help="folder for cached analyses")
-    parser.add_argument("--end-to-end-max", type=int, default=1000,
-                        help="measure end to end only up to this size")
-    parser.add_argument("--baseline-max", type=int, default=5000,
-                        help="run the exhaustive baseline only up to this size")
+    parser.add_argument(
+        "--end-to-end-max", type=int, default=1000, help="measure end to end only up to this size"
+    )
+    parser.add_argument(
+        "--baseline-max",
+        type=int,
+        default=5000,
+        help="run the exhaustive baseline only up to this size",
+    )
     parser.add_argument("--no-baseline", action="store_true")
     return parser
 

@@ -139,8 +139,9 @@ def test_store_resolves_the_id_of_a_merged_event(tmp_path):
     )
     with Store() as store:
         for p in (left, right, between):
-            article = article_from_text(p.article_id + " text", source="x", outlet=p.outlet,
-                                        id=p.article_id)
+            article = article_from_text(
+                p.article_id + " text", source="x", outlet=p.outlet, id=p.article_id
+            )
             (analysis,) = analyze_many([article])
             store.add(article, analysis)
         grouper = store.grouper([DAY])

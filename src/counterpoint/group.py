@@ -223,7 +223,10 @@ class EventState:
 
     def to_event(self) -> Event:
         return Event(
-            id=self.id, article_ids=tuple(self.article_ids), title=self.title, copies=dict(self.copies)
+            id=self.id,
+            article_ids=tuple(self.article_ids),
+            title=self.title,
+            copies=dict(self.copies),
         )
 
 
@@ -346,7 +349,9 @@ class Grouper:
         self.settings = settings
         self.stats = stats or TermStats()
         self._events: dict[str, EventState] = {e.id: e for e in events}
-        self._event_of: dict[str, str] = {a: e.id for e in self._events.values() for a in e.article_ids}
+        self._event_of: dict[str, str] = {
+            a: e.id for e in self._events.values() for a in e.article_ids
+        }
         self._changed: set[str] = set()
         self.merges: dict[str, str] = {}
         """Events merged away while placing: old id -> the id it now belongs to."""
@@ -451,7 +456,10 @@ class Grouper:
         index = self._index
         assert index is not None
         for key in sorted(keys):
-            if float(np.mean(index.signatures[key] == item.signature)) >= self.settings.copy_jaccard:
+            if (
+                float(np.mean(index.signatures[key] == item.signature))
+                >= self.settings.copy_jaccard
+            ):
                 article_id = index.article_ids[key]
                 event = self._events[self._resolve(self._event_of[article_id])]
                 return event.copies.get(article_id, article_id)
@@ -535,7 +543,9 @@ class Grouper:
         return self._resolve(self._event_of[article_id])
 
 
-def group(pairs: Iterable[tuple[Article, Analysis]], settings: GroupSettings | None = None) -> list[Event]:
+def group(
+    pairs: Iterable[tuple[Article, Analysis]], settings: GroupSettings | None = None
+) -> list[Event]:
     """Events for a batch of analysed articles, placed in the order they come.
 
     The whole batch is observed first, so every article is weighed with the

@@ -228,7 +228,9 @@ class Store:
         ).fetchone()
         return row[0] == row[1]
 
-    def grouper(self, dates: Iterable[date | None], settings: GroupSettings | None = None) -> Grouper:
+    def grouper(
+        self, dates: Iterable[date | None], settings: GroupSettings | None = None
+    ) -> Grouper:
         """A :class:`Grouper` holding the events that articles published on ``dates`` could
         join: those within the time window around the dates (every event if a date is
         missing), with the articles placed in them and the term statistics."""
@@ -285,8 +287,13 @@ class Store:
             stats=TermStats(df, documents),
             events=events,
             placed=[
-                (article_id, event_id, np.frombuffer(vector, dtype=np.float32), published,
-                 np.frombuffer(signature, dtype=np.uint32))
+                (
+                    article_id,
+                    event_id,
+                    np.frombuffer(vector, dtype=np.float32),
+                    published,
+                    np.frombuffer(signature, dtype=np.uint32),
+                )
                 for article_id, event_id, vector, published, signature in placed
             ],
         )
@@ -364,7 +371,11 @@ class Store:
         self._db.execute("BEGIN TRANSACTION")
         try:
             for table in (
-                "event_article", "event", "article_profile", "event_profile", "event_merge",
+                "event_article",
+                "event",
+                "article_profile",
+                "event_profile",
+                "event_merge",
                 "term_df",
             ):
                 self._db.execute(f"DELETE FROM {table}")
