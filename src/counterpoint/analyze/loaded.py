@@ -15,8 +15,12 @@ BASIL, whose articles (Fox, NYT, HuffPost news stories) are closest to what it
 reads. The weights live in ``data/loaded.json.gz``; the file also records how
 it was made and which documents it saw, so that benchmarks score only the rest.
 
-Runs of words scoring above the threshold become spans (a word between two
-loaded words joins them: "bold and historic").
+Runs of words scoring at or above the threshold become spans (a joining word
+between two loaded words joins them: "bold and historic").
+
+The same file holds a sentence classifier (MiniLM embedding and lemmas, trained
+on BABE's sentence labels) for callers that want to know which sentences are
+slanted; it embeds every sentence, so the per-article analysis leaves it out.
 """
 
 from __future__ import annotations
