@@ -86,7 +86,7 @@ def facts_for(case: Case, analyses: dict[str, Analysis], *, semantic: bool) -> t
 def ecbplus_cases(path: Path, *, topics: int | None, docs: int, dev: bool) -> list[Case]:
     from benchmarks.ecbplus import load, validated_sentences
 
-    corpus = load(path)
+    corpus = load(path, mentions=True)
     validated = validated_sentences(path)
     by_topic: dict[str, list] = defaultdict(list)
     for doc in corpus:

@@ -174,6 +174,8 @@ def neutral_words(term: str, kind: str = "actor") -> str:
     "allied rebel groups" -> "allied armed groups", "martyred" -> "killed"."""
     words = term.split()
     plural = bool(words) and words[-1].lower().endswith("s")
+    if kind not in NEUTRAL:  # a loaded word the model found: no neutral stand-in is known
+        return term
     if kind != "actor":
         return NEUTRAL[kind][1 if plural else 0]
     kept = [w for w in words if not _takes_side(w)]
