@@ -13,10 +13,12 @@ articles (average linkage, kept cheap by summing unit vectors), on two views:
 less a small penalty per day between the article's publication date and the
 event's dates; events more than ``max_days`` away are never candidates.
 
-Candidates come from an approximate nearest-neighbour index over the lead
-embeddings of the articles already placed, one index per week of publication:
-an article looks only at its own and the neighbouring weeks, so the cost per
-article does not grow with the size of the store.
+Candidates come from the nearest neighbours of the article's lead embedding
+among the articles already placed, looked up week by week of publication: an
+article looks only at its own and the neighbouring weeks (and at undated
+articles), so the cost per article does not grow with the size of the store. A
+week is searched exactly while it holds a few thousand articles and through an
+approximate (HNSW, usearch) index beyond that.
 
 Each event keeps the id it got from its first article. When an article shows
 that two events are one (it joins one and scores high with the other, and the
@@ -36,7 +38,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -338,14 +340,10 @@ class Grouper:
         placed: Iterable[tuple[str, str, np.ndarray, date | None, np.ndarray]] = (),
     ) -> None:
         settings = settings or GroupSettings()
-        if threshold is not None or max_days is not None:
-            settings = GroupSettings(
-                **{
-                    **{f: getattr(settings, f) for f in settings.__dataclass_fields__},
-                    **({"threshold": threshold} if threshold is not None else {}),
-                    **({"max_days": max_days} if max_days is not None else {}),
-                }
-            )
+        if threshold is not None:
+            settings = replace(settings, threshold=threshold)
+        if max_days is not None:
+            settings = replace(settings, max_days=max_days)
         self.settings = settings
         self.stats = stats or TermStats()
         self._events: dict[str, EventState] = {e.id: e for e in events}
