@@ -175,14 +175,7 @@ def group_alone(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dic
         database_mb = db.stat().st_size / 1e6
     peak = _peak_rss_mb()
 
-    # the grouper alone, without the database: profiles and placing
-    started = time.perf_counter()
-    grouper = Grouper()
-    profiles = [profile(a, analyses[a.id]) for a in sample]
-    grouper.observe(profiles)
-    for item in profiles:
-        grouper.place(item)
-    place_seconds = time.perf_counter() - started
+    place_seconds = time_placing(Grouper(), sample, analyses)  # no database
     return {
         "group_seconds": round(seconds, 3),
         "group_articles_per_s": round(len(sample) / seconds, 1),
@@ -202,13 +195,17 @@ class _Exhaustive(Grouper):
 
 def exhaustive_baseline(sample: Sequence[Article], analyses: dict[str, Analysis]) -> float:
     """Articles/s when each article is scored against every event (no index, no window)."""
+    return round(len(sample) / time_placing(_Exhaustive(), sample, analyses), 1)
+
+
+def time_placing(grouper: Grouper, sample: Sequence[Article], analyses) -> float:
+    """Seconds to build the profiles of ``sample`` and place them with ``grouper``."""
     started = time.perf_counter()
-    grouper = _Exhaustive()
     profiles = [profile(a, analyses[a.id]) for a in sample]
     grouper.observe(profiles)
     for item in profiles:
         grouper.place(item)
-    return round(len(sample) / (time.perf_counter() - started), 1)
+    return time.perf_counter() - started
 
 
 def end_to_end(sample: Sequence[Article], workers: int) -> float:

@@ -13,20 +13,10 @@ from datetime import date
 from typing import Any
 
 from counterpoint.model import Analysis, Article
-from counterpoint.store import decode, encode
+from counterpoint.store import ARTICLE_COLUMNS, decode, encode
 
-ARTICLE_FIELDS = (
-    "id",
-    "outlet",
-    "title",
-    "published",
-    "dateline",
-    "url",
-    "source",
-    "language",
-    "body_start",
-    "text",
-)
+ARTICLE_FIELDS = ARTICLE_COLUMNS
+"""The fields of an article written to a row: the store's article columns."""
 Row = dict[str, Any]
 
 
