@@ -116,7 +116,7 @@ def analyse(
     file = None
     if cache is not None:
         digest = hashlib.sha1("".join(a.id for a in articles).encode()).hexdigest()[:12]
-        file = cache / f"analyses-{digest}.pickle"
+        file = cache / f"analyses-{digest}-{analysis_version()}.pickle"
         if file.exists():
             return pickle.loads(file.read_bytes())
     result = {a.id: an for a, an in zip(articles, analyze_many(articles, workers=workers))}
@@ -124,6 +124,15 @@ def analyse(
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(pickle.dumps(result))
     return result
+
+
+def analysis_version() -> str:
+    """A digest of the code that makes analyses, so a cache never serves stale ones."""
+    from counterpoint import model
+
+    root = Path(model.__file__).parent
+    sources = sorted([root / "model.py", root / "lexicon.py", *(root / "analyze").rglob("*.py")])
+    return hashlib.sha1(b"".join(f.read_bytes() for f in sources)).hexdigest()[:10]
 
 
 def stream_order(articles: Sequence[Article]) -> list[Article]:
@@ -205,7 +214,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, default=2, help="analysis processes")
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     parser.add_argument(
-        "--cache", type=Path, default=None, help="keep analyses here between runs (a folder)"
+        "--cache",
+        type=Path,
+        default=None,
+        help="keep analyses here between runs (a folder; kept per version of the analysis code)",
     )
     return parser
 

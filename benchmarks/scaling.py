@@ -16,7 +16,7 @@ size, so larger samples are denser in time, as a growing store is) goes through
   analysis runs at about 10 articles/s on two cores. Analyses are cached in
   ``--cache`` (one pickle per article) so grouping-alone runs on larger sizes
   can reuse them; an end-to-end figure is only printed for analyses made in
-  this run.
+  this run. The cache is kept per version of the analysis code.
 
 Baseline in the same run: the grouping a store without the nearest-neighbour
 index and time window would do — every article scored against every event
@@ -49,6 +49,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.events import analysis_version
 from counterpoint import pipeline
 from counterpoint.analyze import analyze_many
 from counterpoint.group import Grouper, profile
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     largest = max(sizes)
     articles = [a for a in (to_article(r, args.data) for r in records[:largest]) if a is not None]
 
-    cache = args.cache
+    cache = args.cache / analysis_version() if args.cache else None
     fresh: dict[str, float] = {}
     analyses = load_cached(cache, articles) if cache else {}
     missing = [a for a in articles if a.id not in analyses]
