@@ -34,12 +34,10 @@ def unit(*values: float) -> np.ndarray:
 def made_up(article_id: str, vector: np.ndarray, terms: dict[str, float]) -> Profile:
     return Profile(
         article_id=article_id,
-        outlet=article_id,
         title=article_id,
         vector=vector,
         terms=terms,
         published=DAY,
-        event_date=None,
         signature=minhash(f"text of {article_id} " * 3 + article_id),
     )
 
@@ -140,16 +138,16 @@ def test_store_resolves_the_id_of_a_merged_event(tmp_path):
     with Store() as store:
         for p in (left, right, between):
             article = article_from_text(
-                p.article_id + " text", source="x", outlet=p.outlet, id=p.article_id
+                p.article_id + " text", source="x", outlet=p.article_id, id=p.article_id
             )
             (analysis,) = analyze_many([article])
             store.add(article, analysis)
-        grouper = store.grouper([DAY])
+        grouper = store.grouper([left, right])
         place_all(grouper, [left, right])
         store.save_grouping(grouper, [left, right])
         ids = {e.id for e in store.events()}
         assert len(ids) == 2
-        grouper = store.grouper([DAY])  # reloaded from the database
+        grouper = store.grouper([between])  # reloaded from the database
         joined = place_all(grouper, [between])[0]
         store.save_grouping(grouper, [between])
         assert [e.id for e in store.events()] == [joined]

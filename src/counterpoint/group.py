@@ -102,14 +102,12 @@ class Profile:
     """What grouping needs of one article."""
 
     article_id: str
-    outlet: str
     title: str
     vector: np.ndarray
     """Unit-length lead embedding (float32)."""
     terms: dict[str, float]
     """Sublinear term frequencies of content lemmas and ``@name`` keys."""
     published: date | None
-    event_date: date | None
     signature: np.ndarray
     """MinHash of the body's word shingles (uint32, ``NUM_PERM`` values)."""
 
@@ -130,12 +128,10 @@ def profile(article: Article, analysis: Analysis, settings: GroupSettings | None
         counts["@" + name] += settings.name_weight
     return Profile(
         article_id=article.id,
-        outlet=article.outlet,
         title=title_of(article, analysis),
         vector=vector / norm if norm else vector,
         terms={t: 1.0 + math.log(c) for t, c in counts.items()},
         published=article.published,
-        event_date=analysis.event_date,
         signature=minhash(article.text[article.body_start :]),
     )
 
@@ -206,7 +202,6 @@ class EventState:
     id: str
     title: str
     article_ids: list[str] = field(default_factory=list)
-    outlets: list[str] = field(default_factory=list)
     copies: dict[str, str] = field(default_factory=dict)
     vector_sum: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     terms_sum: dict[str, float] = field(default_factory=dict)
@@ -466,7 +461,6 @@ class Grouper:
     def _join(self, event: EventState, item: Profile, weights, original: str | None) -> None:
         self._arrival[item.article_id] = len(self._arrival)
         event.article_ids.append(item.article_id)
-        event.outlets.append(item.outlet)
         if original is not None:
             event.copies[item.article_id] = original
         event.vector_sum = event.vector_sum + item.vector
@@ -488,12 +482,9 @@ class Grouper:
     def _merge(self, a: EventState, b: EventState) -> EventState:
         """Merge the younger event into the older one (by first article id order of creation)."""
         keep, gone = (a, b) if self._older(a, b) else (b, a)
-        members = sorted(
-            zip(keep.article_ids + gone.article_ids, keep.outlets + gone.outlets),
-            key=lambda member: self._arrival.get(member[0], -1),
+        keep.article_ids = sorted(
+            keep.article_ids + gone.article_ids, key=lambda a: self._arrival.get(a, -1)
         )
-        keep.article_ids = [article_id for article_id, _ in members]
-        keep.outlets = [outlet for _, outlet in members]
         keep.copies.update(gone.copies)
         keep.vector_sum = keep.vector_sum + gone.vector_sum
         for term, weight in gone.terms_sum.items():

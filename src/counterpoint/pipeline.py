@@ -119,7 +119,7 @@ def group_new(
     if missing:
         analyses.update(store.analyses(missing))
     profiles = [profile(a, analyses[a.id], settings) for a in store.articles(ids)]
-    grouper = store.grouper((p.published for p in profiles), settings)
+    grouper = store.grouper(profiles, settings)
     grouper.observe(profiles)
     for item in profiles:
         grouper.place(item)

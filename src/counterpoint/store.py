@@ -23,7 +23,7 @@ import functools
 import json
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -229,13 +229,14 @@ class Store:
         return row[0] == row[1]
 
     def grouper(
-        self, dates: Iterable[date | None], settings: GroupSettings | None = None
+        self, profiles: Sequence[Profile], settings: GroupSettings | None = None
     ) -> Grouper:
-        """A :class:`Grouper` holding the events that articles published on ``dates`` could
-        join: those within the time window around the dates (every event if a date is
-        missing), with the articles placed in them and the term statistics."""
+        """A :class:`Grouper` ready to place ``profiles``: it holds the events they could
+        join (those within the time window around their publication dates; every event if
+        a date is missing), the articles placed in them, and the document frequencies of
+        the profiles' terms."""
         settings = settings or GroupSettings()
-        dates = list(dates)
+        dates = [p.published for p in profiles]
         where, params = "TRUE", []
         if dates and all(d is not None for d in dates):
             margin = settings.max_days + 7  # the neighbour index looks a week either side
@@ -247,8 +248,7 @@ class Store:
         rows = self._db.execute(
             f"""
             SELECT e.id, e.title, p.first, p.last, p.vector, p.terms,
-                   list(ea.article_id ORDER BY a.seq), list(a.outlet ORDER BY a.seq),
-                   list(ea.copy_of ORDER BY a.seq)
+                   list(ea.article_id ORDER BY a.seq), list(ea.copy_of ORDER BY a.seq)
             FROM event e JOIN event_profile p ON p.event_id = e.id
             JOIN event_article ea ON ea.event_id = e.id JOIN article a ON a.id = ea.article_id
             WHERE {where}
@@ -265,10 +265,9 @@ class Store:
                 vector_sum=np.frombuffer(vector, dtype=np.float32).copy(),
                 terms_sum=json.loads(terms),
                 article_ids=list(ids),
-                outlets=list(outlets),
                 copies={a: c for a, c in zip(ids, copies) if c},
             )
-            for event_id, title, first, last, vector, terms, ids, outlets, copies in rows
+            for event_id, title, first, last, vector, terms, ids, copies in rows
         ]
         placed = self._db.execute(
             """
@@ -280,7 +279,12 @@ class Store:
             """,
             [[e.id for e in events]],
         ).fetchall()
-        df = dict(self._db.execute("SELECT term, df FROM term_df").fetchall())
+        terms = list({t for p in profiles for t in p.terms})
+        df = dict(
+            self._db.execute(
+                "SELECT term, df FROM term_df WHERE term IN (SELECT unnest(?))", [terms]
+            ).fetchall()
+        )
         documents = self._db.execute("SELECT count(*) FROM article_profile").fetchone()[0]
         return Grouper(
             settings=settings,

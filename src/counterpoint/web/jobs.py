@@ -195,9 +195,9 @@ class Ingester:
             report = pipeline.add_articles(articles, store, failures=failures, progress=progress)
         self.catalog.changed()
         wanted = set(report.article_ids)
-        events = [
+        events = [  # the events of every article sent, new or already stored
             {"id": e.id, "title": e.title, "article_count": len(e.article_ids)}
-            for e in report.events
+            for e in store.events()
             if wanted & set(e.article_ids)
         ]
         result = {
