@@ -16,7 +16,9 @@ size, so larger samples are denser in time, as a growing store is) goes through
   analysis runs at about 10 articles/s on two cores. Analyses are cached in
   ``--cache`` (one pickle per article) so grouping-alone runs on larger sizes
   can reuse them; an end-to-end figure is only printed for analyses made in
-  this run. The cache is kept per version of the analysis code.
+  this run. The cache is kept per version of the code whose output grouping
+  reads (sentences, lemmas, names, the lead embedding): a change to, say, the
+  loaded-word model does not make it analyse 10,000 articles again.
 
 Baseline in the same run: the grouping a store without the nearest-neighbour
 index and time window would do — every article scored against every event
