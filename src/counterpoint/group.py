@@ -33,12 +33,15 @@ so it does not pass for independent confirmation.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date
 
 import numpy as np
@@ -123,7 +126,7 @@ def profile(article: Article, analysis: Analysis, settings: GroupSettings | None
     settings = settings or GroupSettings()
     vector = np.asarray(analysis.embedding, dtype=np.float32)
     norm = float(np.linalg.norm(vector))
-    counts: Counter[str] = Counter(lemma for sentence in analysis.lemmas for lemma in sentence)
+    counts: Counter[str] = Counter(itertools.chain.from_iterable(analysis.lemmas))
     for name in specific_names(analysis):
         counts["@" + name] += settings.name_weight
     return Profile(
@@ -137,22 +140,22 @@ def profile(article: Article, analysis: Analysis, settings: GroupSettings | None
 
 
 _word_hashes: dict[str, int] = {}
+"""crc32 of words seen before: most words of an article were."""
 
 
-def _word_hash(word: str) -> int:
-    """crc32 of a word, remembered: most words of an article were seen before."""
-    value = _word_hashes.get(word)
-    if value is None:
-        if len(_word_hashes) > 500_000:
-            _word_hashes.clear()
-        value = _word_hashes[word] = zlib.crc32(word.encode())
-    return value
+def _word_hash_values(words: list[str]) -> list[int]:
+    known = _word_hashes
+    if len(known) > 500_000:
+        known.clear()
+    for word in set(words).difference(known):
+        known[word] = zlib.crc32(word.encode())
+    return [known[word] for word in words]
 
 
 def minhash(text: str) -> np.ndarray:
     """MinHash signature of the text's lower-cased 5-word shingles (uint32 values)."""
     words = _WORD.findall(text[:SIGNED_CHARACTERS].lower())
-    hashes = np.fromiter(map(_word_hash, words), dtype=np.uint32, count=len(words))
+    hashes = np.array(_word_hash_values(words), dtype=np.uint32)
     if len(hashes) < SHINGLE:
         hashes = np.pad(hashes, (0, SHINGLE - len(hashes)))
     # a shingle's hash mixes its five word hashes, position by position (mod 2**32)
@@ -193,6 +196,13 @@ class TermStats:
                 0.0, math.log((self.documents + self.prior + 1) / (self.df.get(term, 0) + 0.5))
             )
         return value
+
+    def weigh(self, terms: dict[str, float]) -> dict[str, float]:
+        """Each term's weight times its IDF."""
+        known = self._idf
+        for term in terms.keys() - known.keys():
+            self.idf(term)
+        return {t: w * known[t] for t, w in terms.items()}
 
 
 @dataclass(slots=True, kw_only=True)
@@ -311,6 +321,10 @@ class _Neighbours:
         return keys
 
 
+def _weight(item: tuple[str, float]) -> float:
+    return item[1]
+
+
 def _week(when: date | None) -> int | None:
     return None if when is None else when.toordinal() // 7
 
@@ -413,7 +427,8 @@ class Grouper:
         settings = self.settings
         n = event.size
         semantic = float(vector @ event.vector_sum) / n
-        specific = sum(w * event.terms_sum.get(t, 0.0) for t, w in weights.items()) / n
+        terms = event.terms_sum
+        specific = math.fsum(weights[t] * terms[t] for t in weights.keys() & terms.keys()) / n
         return (
             settings.embedding_weight * semantic
             + settings.terms_weight * specific
@@ -429,8 +444,8 @@ class Grouper:
             days = max(0, (b.first - a.last).days, (a.first - b.last).days)
         if days > settings.max_days:
             return -1.0
-        small, large = sorted((a.terms_sum, b.terms_sum), key=len)
-        specific = sum(w * large.get(t, 0.0) for t, w in small.items())
+        shared = a.terms_sum.keys() & b.terms_sum.keys()
+        specific = math.fsum(a.terms_sum[t] * b.terms_sum[t] for t in shared)
         return (
             settings.embedding_weight * float(a.vector_sum @ b.vector_sum) / n
             + settings.terms_weight * specific / n
@@ -439,8 +454,9 @@ class Grouper:
 
     def _tfidf(self, terms: dict[str, float]) -> dict[str, float]:
         """The article's heaviest TF-IDF terms, as a unit-length vector."""
-        weights = sorted(((w * self.stats.idf(t), t) for t, w in terms.items()), reverse=True)
-        weights = [(t, w) for w, t in weights[: self.settings.article_terms] if w > 0]
+        weighted = self.stats.weigh(terms)
+        heaviest = heapq.nlargest(self.settings.article_terms, weighted.items(), key=_weight)
+        weights = [(t, w) for t, w in heaviest if w > 0]
         norm = math.sqrt(sum(w * w for _, w in weights)) or 1.0
         return {t: w / norm for t, w in weights}
 
@@ -448,15 +464,16 @@ class Grouper:
         """The earliest neighbour whose text this article nearly repeats."""
         index = self._index
         assert index is not None
-        for key in sorted(keys):
-            if (
-                float(np.mean(index.signatures[key] == item.signature))
-                >= self.settings.copy_jaccard
-            ):
-                article_id = index.article_ids[key]
-                event = self._events[self._resolve(self._event_of[article_id])]
-                return event.copies.get(article_id, article_id)
-        return None
+        if not keys:
+            return None
+        keys = sorted(set(keys))
+        signatures = np.stack([index.signatures[key] for key in keys])
+        similar = np.mean(signatures == item.signature, axis=1) >= self.settings.copy_jaccard
+        if not similar.any():
+            return None
+        article_id = index.article_ids[keys[int(np.argmax(similar))]]
+        event = self._events[self._resolve(self._event_of[article_id])]
+        return event.copies.get(article_id, article_id)
 
     def _join(self, event: EventState, item: Profile, weights, original: str | None) -> None:
         self._arrival[item.article_id] = len(self._arrival)
@@ -550,7 +567,12 @@ def group(
 
 def specific_names(analysis: Analysis) -> set[str]:
     """Keys of the people, organisations and places an article names."""
-    return {name_key(m.text) for m in analysis.mentions if m.type in NAME_TYPES} - {""}
+    texts = {m.text for m in analysis.mentions if m.type in NAME_TYPES}
+    return {_name_key(text) for text in texts} - {""}
+
+
+_name_key = lru_cache(maxsize=200_000)(name_key)
+"""``name_key``, remembered: the same names recur across a stream of articles."""
 
 
 def title_of(article: Article, analysis: Analysis) -> str:
