@@ -140,11 +140,13 @@ analyses good for grouping benchmarks."""
 
 
 def analysis_version() -> str:
-    """A digest of ``GROUPING_INPUTS``, so a cache never serves analyses grouping would not match."""
+    """A digest of ``GROUPING_INPUTS``: a cache never serves analyses grouping would not match."""
     from counterpoint import model
 
     root = Path(model.__file__).parent
-    return hashlib.sha1(b"".join((root / name).read_bytes() for name in GROUPING_INPUTS)).hexdigest()[:10]
+    return hashlib.sha1(
+        b"".join((root / name).read_bytes() for name in GROUPING_INPUTS)
+    ).hexdigest()[:10]
 
 
 def stream_order(articles: Sequence[Article]) -> list[Article]:

@@ -76,6 +76,53 @@ def test_unrelated_events_do_not_merge():
     assert grouper.merges == {}
 
 
+def test_a_second_look_moves_an_early_article_to_the_event_that_grew_after_it():
+    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
+    harbour = made_up("harbour", unit(1, 0), {"harbour": 1.0, "fire": 1.0, "crane": 1.0})
+    early = made_up(
+        "early", unit(1, 1), {"harbour": 1.0, "warehouse": 1.0, "blaze": 1.0, "dock": 1.0}
+    )
+    later = [
+        made_up(f"later{i}", unit(-0.3, 1), {"warehouse": 1.0, "blaze": 1.0, "dock": 1.0})
+        for i in range(3)
+    ]
+    grouper = Grouper()
+    grouper.observe(filler)
+    ids = place_all(grouper, [harbour, early, *later])
+    assert ids[1] == ids[0] != ids[2]  # the only event there was when it came
+    assert grouper.refine([harbour, early, *later]) == 1
+    assert grouper.event_of("early") == ids[2]
+    events = {e.id: e.article_ids for e in grouper.events()}
+    assert events == {ids[0]: ("harbour",), ids[2]: ("early", "later0", "later1", "later2")}
+    assert {e.id for e in grouper.changed()} == {ids[0], ids[2]}
+    assert grouper.refine([harbour, early, *later]) == 0  # settled
+
+
+def test_an_event_emptied_by_the_second_look_resolves_to_where_its_article_went():
+    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
+    lone = made_up("lone", unit(1, 1), {"warehouse": 1.0, "blaze": 1.0, "harbour": 1.0})
+    first = made_up(
+        "first", unit(-1, 1), {"warehouse": 1.0, "quay": 1.0, "crane": 1.0, "dock": 1.0}
+    )
+    rest = [
+        made_up(
+            f"rest{i}",
+            unit(-0.3, 1),
+            {"warehouse": 1.0, "blaze": 1.0, "quay": 1.0, "crane": 1.0, "dock": 1.0},
+        )
+        for i in range(3)
+    ]
+    grouper = Grouper()
+    grouper.observe(filler)
+    ids = place_all(grouper, [lone, first, *rest])
+    assert ids[0] != ids[1] == ids[2]
+    assert grouper.refine([lone, first, *rest]) == 1
+    assert grouper.merges == {ids[0]: ids[1]}
+    assert [e.article_ids for e in grouper.events()] == [
+        ("lone", "first", "rest0", "rest1", "rest2")
+    ]
+
+
 # --- with real articles, through the store ----------------------------------------------------
 
 QUAKE = (

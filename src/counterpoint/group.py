@@ -20,6 +20,10 @@ articles), so the cost per article does not grow with the size of the store. A
 week is searched exactly while it holds a few thousand articles and through an
 approximate (HNSW, usearch) index beyond that.
 
+Once a batch is placed, each of its articles gets a second look: one placed
+early, before the events of the batch had grown, moves to the event it now fits
+best.
+
 Each event keeps the id it got from its first article. When an article shows
 that two events are one (it joins one and scores high with the other, and the
 two events score high with each other), the younger event is merged into the
@@ -41,8 +45,8 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -365,6 +369,7 @@ class Grouper:
         self._index: _Neighbours | None = None
         self._placed = list(placed)
         self._arrival = {article_id: n for n, (article_id, *_) in enumerate(self._placed)}
+        self._when: dict[str, date | None] = {p[0]: p[3] for p in self._placed}
 
     # --- placing articles ---------------------------------------------------------------
 
@@ -416,6 +421,93 @@ class Grouper:
             if self._pair_score(best, other) >= settings.merge_threshold:
                 best = self._merge(best, other)
         return best.id
+
+    def refine(self, items: Sequence[Profile]) -> int:
+        """Give each article of a placed batch a second look; returns how many moved.
+
+        An article placed early in a batch was weighed against events that had not
+        grown yet. Now that the batch is in, each of its articles (copies and the
+        articles they copy stay put) is scored against its own event without itself
+        and against the events of its neighbours, and moves when another scores
+        higher. An event left empty is recorded as merged into the one that took its
+        last article, so its id still resolves.
+        """
+        settings = self.settings
+        index = self._index
+        if index is None:
+            return 0
+        titles = {item.article_id: item.title for item in items}
+        moved = 0
+        for item in items:
+            current = self._events[self.event_of(item.article_id)]
+            if item.article_id in current.copies or item.article_id in current.copies.values():
+                continue
+            weights = self._tfidf(item.terms)
+            keys = index.search(
+                item.vector, item.when, settings.neighbours, settings.min_similarity
+            )
+            others = [self._events[i] for i in self._candidates(keys) if i != current.id]
+            others = [e for e in others if e.days_from(item.when) <= settings.max_days]
+            if not others:
+                continue
+            self._leave(current, item, weights)
+            scored = [
+                (self._score(e, item.vector, weights, e.days_from(item.when)), e) for e in others
+            ]
+            stay = (
+                self._score(current, item.vector, weights, current.days_from(item.when))
+                if current.size
+                else -math.inf
+            )
+            score, best = max(scored, key=lambda pair: pair[0])
+            if score > stay and score >= settings.threshold:
+                self._rejoin(best, item, weights)
+                moved += 1
+                if current.size:
+                    self._redate(current)
+                    current.title = titles.get(current.article_ids[0], current.title)
+                    self._changed.add(current.id)
+                else:
+                    self._drop(current, best)
+            else:
+                self._rejoin(current, item, weights)
+        return moved
+
+    def _leave(self, event: EventState, item: Profile, weights: dict[str, float]) -> None:
+        event.article_ids.remove(item.article_id)
+        event.vector_sum = event.vector_sum - item.vector
+        for term, weight in weights.items():
+            left = event.terms_sum.get(term, 0.0) - weight
+            if left > 1e-9:
+                event.terms_sum[term] = left
+            else:
+                event.terms_sum.pop(term, None)
+
+    def _redate(self, event: EventState) -> None:
+        dates = [d for a in event.article_ids if (d := self._when.get(a)) is not None]
+        event.first, event.last = (min(dates), max(dates)) if dates else (None, None)
+
+    def _rejoin(self, event: EventState, item: Profile, weights: dict[str, float]) -> None:
+        event.article_ids.append(item.article_id)
+        event.article_ids.sort(key=lambda a: self._arrival.get(a, -1))
+        event.vector_sum = event.vector_sum + item.vector
+        for term, weight in weights.items():
+            event.terms_sum[term] = event.terms_sum.get(term, 0.0) + weight
+        self._prune(event)
+        if item.when is not None:
+            event.first = min(event.first or item.when, item.when)
+            event.last = max(event.last or item.when, item.when)
+        self._event_of[item.article_id] = event.id
+        self._changed.add(event.id)
+
+    def _drop(self, gone: EventState, into: EventState) -> None:
+        """Record an emptied event as merged into ``into``."""
+        del self._events[gone.id]
+        self._changed.discard(gone.id)
+        self.merges[gone.id] = into.id
+        for old, new in self.merges.items():
+            if new == gone.id:
+                self.merges[old] = into.id
 
     def _candidates(self, keys: Sequence[int]) -> list[str]:
         """Ids of the events of the nearest articles (``keys`` into the index)."""
@@ -477,6 +569,7 @@ class Grouper:
 
     def _join(self, event: EventState, item: Profile, weights, original: str | None) -> None:
         self._arrival[item.article_id] = len(self._arrival)
+        self._when[item.article_id] = item.when
         event.article_ids.append(item.article_id)
         if original is not None:
             event.copies[item.article_id] = original
@@ -555,13 +648,15 @@ def group(
     """Events for a batch of analysed articles, placed in the order they come.
 
     The whole batch is observed first, so every article is weighed with the
-    batch's term statistics.
+    batch's term statistics, and given a second look once all are placed
+    (:meth:`Grouper.refine`).
     """
     grouper = Grouper(settings=settings)
     profiles = [profile(a, an, grouper.settings) for a, an in pairs]
     grouper.observe(profiles)
     for item in profiles:
         grouper.place(item)
+    grouper.refine(profiles)
     return grouper.events()
 
 

@@ -123,6 +123,7 @@ def group_new(
     grouper.observe(profiles)
     for item in profiles:
         grouper.place(item)
+    grouper.refine(profiles)
     store.save_grouping(grouper, profiles)
     return [event.to_event() for event in grouper.changed()]
 
