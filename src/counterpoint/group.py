@@ -37,9 +37,9 @@ so it does not pass for independent confirmation.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
+import operator
 import re
 import zlib
 from collections import Counter
@@ -74,6 +74,7 @@ _perm = np.random.RandomState(1)
 _PERM_A = (_perm.randint(0, 1 << 31, size=NUM_PERM, dtype=np.uint32) << np.uint32(1)) | np.uint32(1)
 _PERM_B = _perm.randint(0, 1 << 31, size=NUM_PERM, dtype=np.uint32)
 _WORD = re.compile(r"\w+")
+_WEIGHT = operator.itemgetter(1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -204,7 +205,7 @@ class TermStats:
     def weigh(self, terms: dict[str, float]) -> dict[str, float]:
         """Each term's weight times its IDF."""
         known = self._idf
-        for term in terms.keys() - known.keys():
+        for term in [t for t in terms if t not in known]:
             self.idf(term)
         return {t: w * known[t] for t, w in terms.items()}
 
@@ -323,10 +324,6 @@ class _Neighbours:
             if bucket is not None and len(bucket):
                 keys.extend(bucket.search(vector, count, floor))
         return keys
-
-
-def _weight(item: tuple[str, float]) -> float:
-    return item[1]
 
 
 def _week(when: date | None) -> int | None:
@@ -450,28 +447,40 @@ class Grouper:
             others = [e for e in others if e.days_from(item.when) <= settings.max_days]
             if not others:
                 continue
-            self._leave(current, item, weights)
             scored = [
                 (self._score(e, item.vector, weights, e.days_from(item.when)), e) for e in others
             ]
-            stay = (
-                self._score(current, item.vector, weights, current.days_from(item.when))
-                if current.size
-                else -math.inf
-            )
             score, best = max(scored, key=lambda pair: pair[0])
-            if score > stay and score >= settings.threshold:
-                self._rejoin(best, item, weights)
-                moved += 1
-                if current.size:
-                    self._redate(current)
-                    current.title = titles.get(current.article_ids[0], current.title)
-                    self._changed.add(current.id)
-                else:
-                    self._drop(current, best)
+            if score < settings.threshold or score <= self._score_without(current, item, weights):
+                continue
+            self._leave(current, item, weights)
+            self._rejoin(best, item, weights)
+            moved += 1
+            if current.size:
+                self._redate(current)
+                current.title = titles.get(current.article_ids[0], current.title)
+                self._changed.add(current.id)
             else:
-                self._rejoin(current, item, weights)
+                self._drop(current, best)
         return moved
+
+    def _score_without(self, event: EventState, item: Profile, weights: dict[str, float]) -> float:
+        """The score of ``item`` with its own event, as if it were not in it."""
+        others = event.size - 1
+        if others == 0:
+            return -math.inf
+        settings = self.settings
+        vector = item.vector
+        semantic = (float(vector @ event.vector_sum) - float(vector @ vector)) / others
+        terms = event.terms_sum
+        specific = math.fsum(
+            weights[t] * max(0.0, terms[t] - weights[t]) for t in weights.keys() & terms.keys()
+        )
+        return (
+            settings.embedding_weight * semantic
+            + settings.terms_weight * specific / others
+            - settings.day_penalty * max(0, event.days_from(item.when) - 1)
+        )
 
     def _leave(self, event: EventState, item: Profile, weights: dict[str, float]) -> None:
         event.article_ids.remove(item.article_id)
@@ -547,7 +556,9 @@ class Grouper:
     def _tfidf(self, terms: dict[str, float]) -> dict[str, float]:
         """The article's heaviest TF-IDF terms, as a unit-length vector."""
         weighted = self.stats.weigh(terms)
-        heaviest = heapq.nlargest(self.settings.article_terms, weighted.items(), key=_weight)
+        heaviest = sorted(weighted.items(), key=_WEIGHT, reverse=True)[
+            : self.settings.article_terms
+        ]
         weights = [(t, w) for t, w in heaviest if w > 0]
         norm = math.sqrt(sum(w * w for _, w in weights)) or 1.0
         return {t: w / norm for t, w in weights}
