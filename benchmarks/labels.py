@@ -204,7 +204,7 @@ def score_voice(docs, by_key) -> dict:
     n = 0
     for doc in docs:
         analysis: Analysis = by_key[doc.key]
-        quotes = quotations(doc.text)
+        quotes = quotations(doc.text, doc=load_nlp()(doc.text))  # the parse finds mentions
         naive = quote_spans(doc.text)
         for g in doc.spans:
             voicing = voice_of(g.start, g.end, text=doc.text, quotes=quotes,

@@ -213,6 +213,25 @@ def test_quotation_spanning_paragraphs_is_one_content():
     assert "council" not in " ".join(p.text for p in a.parts)
 
 
+def test_paragraphs_are_lines_that_are_not_blank():
+    text = "“We will stay until the job is done.\n\n“Every family will be home by winter.”"
+    quotes = find_quotes(text)
+    assert [(q.paragraph, q.carries_on, q.leading) for q in quotes] == [
+        (0, True, True), (1, False, True)]
+
+
+def test_a_straight_mark_after_a_word_closes_a_quotation_begun_with_the_paragraph():
+    text = 'He was angry.\nWe lost," the senator said, "and we will be back."'
+    assert [text[q.start : q.end] for q in find_quotes(text)] == [
+        "We lost,", "and we will be back."]
+
+
+def test_a_quotation_carries_on_over_a_blank_line():
+    text = ("“We will stay until the job is done,” the mayor said. “We have asked for help.\n\n"
+            "“Every family will be home by winter.”")
+    assert [p.text for p in only(text).parts][-1] == "Every family will be home by winter"
+
+
 def test_straight_and_doubled_apostrophe_quotes():
     text = "''It is over,'' he said. \"We lost.\""
     assert [text[q.start : q.end] for q in find_quotes(text)] == ["It is over,", "We lost."]

@@ -125,3 +125,14 @@ def test_a_copy_does_not_make_a_fact_agreed():
     comparison = compare(event, {a.id: a for a in articles}, analyses,
                          resolve(event.id, analyses))
     assert {f.status for f in comparison.facts} == {"single_source"}
+
+
+def test_a_fact_is_attributed_to_who_said_it_not_to_who_took_a_side():
+    comparison = _compare({
+        "a": "Republican senators said the governor's plan would cut taxes for the richest "
+             "families in the state.",
+        "b": "Republican senators criticized the governor's plan to cut taxes for the richest "
+             "families in the state.",
+    }, embed=False)
+    reports = {r.article: r.attributed_to for f in comparison.facts for r in f.reports}
+    assert reports == {"art_a": "Republican senators", "art_b": None}

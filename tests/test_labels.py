@@ -10,7 +10,9 @@ import pytest
 from counterpoint.analyze import analyze, analyze_many
 from counterpoint.analyze.loaded import default_model
 from counterpoint.analyze.nlp import load_nlp
-from counterpoint.analyze.voice import quotations, voice_of
+from counterpoint.analyze.attribution import find_attributions
+from counterpoint.analyze.entities import find_mentions
+from counterpoint.analyze.voice import is_mention, quotations, voice_of
 from counterpoint.ingest import article_from_text
 from counterpoint.model import Attribution, Span
 
@@ -103,6 +105,62 @@ def test_a_quotation_takes_the_speaker_of_the_cue_beside_it():
                        content=Span(start=0, end=3, text="Mr."), direct=False,
                        speaker="Ms. Park")
     assert _voice(text, "sham", [said]).speaker == "Ms. Park"
+
+
+def _voice_parsed(text: str, term: str):
+    """The voice of ``term`` as the pipeline gives it: parse, attributions, mentions."""
+    doc = load_nlp()(text)
+    mentions = find_mentions(doc, offset=0, sentence_of=lambda char: 0)
+    found = find_attributions(doc, offset=0, mentions=mentions)
+    start = text.index(term)
+    return voice_of(start, start + len(term), text=text, quotes=quotations(text, doc=doc),
+                    attributions=found)
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "voice"),
+    [
+        # scare quotes: one word doing its work in the writer's sentence
+        ('He also said he "certainly" does not know the student.', '"certainly"',
+         "attributed"),
+        ("Braley said he “respects” Grassley and supports farmers.", "“respects”",
+         "attributed"),
+        ("Officials are part of a “scheme” that sells marijuana across state lines.",
+         "“scheme”", "own"),
+        # a quoted modifier of a noun outside the quotation
+        ('The bill let shops refuse service on "religious freedom" grounds.',
+         '"religious freedom"', "own"),
+        # what someone was called, or all that was said, is a quotation
+        ("Republican spokesman Tim Miller called Biden “unhinged.”", "“unhinged.”",
+         "quoted"),
+        ('At one point, Weiner referred to a reporter as a "jackass."', '"jackass."', "quoted"),
+        ('Asked whether he would resign, the mayor said "no."', '"no."', "quoted"),
+        ('"Never," the mayor said when asked about resigning.', '"Never,"', "quoted"),
+        # a series of quoted words, and fragments of more than one word, give the wording
+        ("Mr. Sellers said the decisions were “standardless” and “recordless.”",
+         "“standardless” and “recordless.”", "quoted"),
+        ('Mr. Bopp said he was "shocked and appalled" by the question.',
+         '"shocked and appalled"', "quoted"),
+    ],
+)
+def test_scare_quotes_and_quoted_modifiers_are_not_quotations(text, term, voice):
+    assert _voice_parsed(text, term).voice == voice
+
+
+def test_without_a_parse_every_quotation_counts():
+    text = 'He said he "certainly" does not know the student.'
+    assert _quoted(text) == ["certainly"]
+    doc = load_nlp()(text)
+    assert [is_mention(q, doc) for q in quotations(text)] == [True]
+    assert quotations(text, doc=doc) == []
+
+
+def test_the_content_of_a_stance_is_in_the_writers_words():
+    stance = "Republican senators criticized the governor's plan to cut taxes for the richest."
+    speech = "Republican senators said the governor's plan would cut taxes for the richest."
+    assert _voice_parsed(stance, "richest").voice == "own"
+    said = _voice_parsed(speech, "richest")
+    assert (said.voice, said.speaker) == ("attributed", "Republican senators")
 
 
 # --- the loaded-word model -------------------------------------------------------------------

@@ -10,8 +10,9 @@ Two kinds of words become labels:
   ("fierce criticism", "caved", "phony"), kind ``loaded``.
 
 Each label's voice comes from :mod:`counterpoint.analyze.voice`: ``quoted`` inside
-quotation marks, ``attributed`` in the content of reported speech, ``own``
-otherwise; the speaker is the source of the quotation or reported speech.
+quotation marks that give someone's words (scare quotes do not), ``attributed`` in
+the content of reported speech, ``own`` otherwise; the speaker is the source of the
+quotation or reported speech.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def find_labels(
 ) -> list[Label]:
     """The labels of a parsed article body; ``offset`` is where the body starts."""
     model = model or default_model()
-    quotes = quotations(doc.text)
+    quotes = quotations(doc.text, doc=doc)
     scores = model.word_scores(doc)
 
     def label(span, kind: str) -> Label:

@@ -2,16 +2,29 @@
 
 A span is
 
-- ``quoted`` when every word of it stands inside quotation marks,
+- ``quoted`` when every word of it stands inside a quotation that gives someone's
+  words,
 - ``attributed`` when it stands in the content of reported speech
   (``the army said the terrorists had fled``),
-- ``own`` otherwise: the outlet's own words.
+- ``own`` otherwise: the outlet's own words. The content of a *stance*
+  (``Republicans criticized the plan``) is in the writer's words too: it names
+  what the source is against, it does not report what they said.
 
-Quotations are read paragraph by paragraph, the way news is written: curly marks
-open and close; a straight mark opens unless it closes an open quotation; a
-quotation still open at the end of a paragraph runs to its end (the next paragraph
-reopens it by convention); a closing mark with no opening one closes a quotation
-that began with the paragraph. Scare quotes count as quotations.
+Quotation marks are read by :func:`counterpoint.analyze.attribution.find_quotes`.
+Not every pair of marks holds someone's words. Given the parse, :func:`quotations`
+leaves out two kinds of *mention*, where the writer holds a word up rather than
+quoting a speaker:
+
+- a scare quote: a single quoted word that does its work inside the writer's own
+  sentence (``he "certainly" does not``, ``participating in a "scheme" that``,
+  ``a political "cover-up" of``), unless the sentence names it as what was said
+  or what someone was called (``called Biden "unhinged."``, ``referred to him as
+  a "jackass."``, ``said "no"``);
+- a quoted modifier of a noun outside the quotation (``on "religious freedom"
+  grounds``): no one said the phrase; it names a kind of thing.
+
+A word in a mention is voiced as if the marks were not there: ``attributed`` in
+reported speech (``he said he "respects" Grassley``), ``own`` otherwise.
 
 The speaker of a quotation is the source of the innermost reported speech around
 the span, else of the speech whose content overlaps the quotation, else of a cue
@@ -26,28 +39,25 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from counterpoint.analyze.attribution import Quote, find_quotes
+from counterpoint.analyze.attribution.cues import CUE_VERBS
 from counterpoint.model import Attribution, Voice
 
-__all__ = ["Quotation", "Voicing", "quotations", "voice_of"]
+__all__ = ["Quotation", "Voicing", "is_mention", "quotations", "voice_of"]
 
-_OPEN = "“"
-_CLOSE = "”"
-_STRAIGHT = '"'
-_PARAGRAPH = re.compile(r"[^\n]+")
+Quotation = Quote
+"""A quotation: quoted text from ``start`` to ``end`` (marks excluded)."""
+
 _WORD = re.compile(r"\w")
+_ONE_WORD = re.compile(r"\W*\w+(?:[-'’]\w+)*\W*")
 NEAR = 40
 """Characters between a quotation and a cue that still tie them (``"…," the mayor said``)."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Quotation:
-    """Quoted text from ``start`` to ``end`` (marks excluded), in paragraph ``paragraph``."""
-
-    start: int
-    end: int
-    paragraph: int
-    leading: bool
-    """Whether the quotation begins its paragraph (or carries on from the paragraph before)."""
+NAMING = {"call", "dub", "label", "brand", "term", "name", "nickname", "describe",
+          "characterize", "refer", "deem", "title", "christen", "declare", "pronounce"}
+"""Verbs that name what someone or something is called: their quoted object is a quotation."""
+_MODIFIER = ("compound", "amod", "nmod")
+_MARKS = "“”\"'"
+_SAID = ("dobj", "ccomp", "xcomp", "oprd", "attr", "acomp", "intj", "dep", "parataxis")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,50 +68,76 @@ class Voicing:
     """The source as written ("Lis Smith, a spokeswoman for the Obama campaign")."""
 
 
-def quotations(text: str) -> list[Quotation]:
-    """Every quotation in ``text``, in order; offsets are into ``text``."""
-    found: list[Quotation] = []
-    for number, paragraph in enumerate(_PARAGRAPH.finditer(text)):
-        found.extend(_paragraph_quotations(text, paragraph.start(), paragraph.end(), number))
-    return found
+def quotations(text: str, *, doc=None) -> list[Quote]:
+    """The quotations in ``text`` that give someone's words, in order; offsets are into
+    ``text``. With ``doc``, the spaCy parse of ``text``, mentions are left out."""
+    quotes = find_quotes(text)
+    if doc is None:
+        return quotes
+    return [q for q in quotes if not is_mention(q, doc, text=text)]
 
 
-def _paragraph_quotations(text: str, lo: int, hi: int, number: int) -> list[Quotation]:
-    out = []
-    opened_at: int | None = None
-    for i in range(lo, hi):
-        char = text[i]
-        if char not in (_OPEN, _CLOSE, _STRAIGHT):
-            continue
-        closing = char == _CLOSE or (char == _STRAIGHT and opened_at is not None)
-        if char == _STRAIGHT and opened_at is None and _looks_closing(text, i, lo, hi):
-            closing = True
-        if not closing:
-            if opened_at is None:
-                opened_at = i + 1
-            continue
-        if opened_at is not None:
-            out.append(_quotation(text, lo, opened_at, i, number))
-        elif not out:  # a quotation carried over from the paragraph before
-            start = lo + len(text[lo:i]) - len(text[lo:i].lstrip())
-            if i > start:
-                out.append(Quotation(start=start, end=i, paragraph=number, leading=True))
-        opened_at = None
-    if opened_at is not None and hi > opened_at:
-        out.append(_quotation(text, lo, opened_at, hi, number))
-    return out
+def is_mention(quote: Quote, doc, *, text: str | None = None) -> bool:
+    """Whether the writer holds the quoted words up rather than quoting someone: a scare
+    quote or a quoted modifier (see the module's description). ``text`` is ``doc.text``,
+    when the caller has it already."""
+    text = doc.text if text is None else text
+    span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    words = [t for t in span or () if quote.start <= t.idx < quote.end and not t.is_punct]
+    if not words:
+        return False
+    inside = {t.i for t in words}
+    roots = [t for t in words if t.head.i not in inside or t.head.i == t.i]
+    heads = {t.head.i for t in roots}
+    if len(heads) == 1 and all(t.dep_ in _MODIFIER for t in roots):
+        head = roots[0].head
+        if head.idx >= quote.end and head.pos_ in ("NOUN", "PROPN"):
+            return True  # on "religious freedom" grounds
+    if len(roots) != 1 or not _ONE_WORD.fullmatch(text[quote.start : quote.end]):
+        return False
+    root = roots[0]
+    sentence = root.sent
+    if not any(t.is_alpha for t in sentence if t.idx < quote.start - 1):
+        return False  # a sentence of its own, or the one that opens it: “Never,” he said.
+    return not _named(root) and not _said(root, quote) and not _listed(root, quote, text)
 
 
-def _quotation(text: str, lo: int, start: int, end: int, number: int) -> Quotation:
-    leading = not text[lo : start - 1].strip()
-    return Quotation(start=start, end=end, paragraph=number, leading=leading)
+def _named(token) -> bool:
+    """``called Biden "unhinged"``, ``referred to him as a "jackass"``, ``dismissed it as
+    "garbage"``: the quoted word is what someone was called."""
+    current = token
+    for _ in range(4):
+        if current.dep_ == "prep" and current.lower_ == "as":
+            return True
+        if current.pos_ in ("VERB", "AUX") and current is not token:
+            return current.lemma_.lower() in NAMING
+        if current.head.i == current.i:
+            return False
+        current = current.head
+    return False
 
 
-def _looks_closing(text: str, i: int, lo: int, hi: int) -> bool:
-    """A straight mark right after a word or punctuation and before a space or the end."""
-    before = text[i - 1] if i > lo else " "
-    after = text[i + 1] if i + 1 < hi else " "
-    return not before.isspace() and before not in "([{" and (after.isspace() or after in ",.;:)")
+def _listed(token, quote: Quote, text: str) -> bool:
+    """``were "standardless" and "recordless."``: one of a series of quoted words, which
+    gives the speaker's wording rather than holding up the writer's."""
+    others = [*(c for c in token.children if c.dep_ == "conj"),
+              *([token.head] if token.dep_ == "conj" else [])]
+    return any(
+        not quote.start <= other.idx < quote.end
+        and other.idx > 0 and text[other.idx - 1] in _MARKS
+        for other in others
+    )
+
+
+def _said(token, quote: Quote) -> bool:
+    """``she said "no"``, ``he replied: "Never."``: the quoted word is all that was said."""
+    head = token.head
+    lo, hi = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
+    return (
+        head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in CUE_VERBS
+        and token.dep_ in _SAID
+        and quote.start - 1 <= lo and hi <= quote.end + 1
+    )
 
 
 def voice_of(
@@ -121,7 +157,8 @@ def voice_of(
     """
     around = [
         a for a in attributions
-        if a.content.start - 1 <= start + offset and end + offset <= a.content.end + 1
+        if a.kind == "speech"
+        and a.content.start - 1 <= start + offset and end + offset <= a.content.end + 1
     ]
     inner = min(around, key=lambda a: a.content.end - a.content.start) if around else None
     quote = _quotation_of(start, end, text, quotes)

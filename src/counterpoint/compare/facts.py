@@ -274,6 +274,8 @@ def _report(unit, analyses) -> Ref:
     speaker = None
     best_overlap = 0
     for attribution in analyses[article_id].attributions:
+        if attribution.kind != "speech":
+            continue  # "X criticized the plan": the writer's words, not X's
         c = attribution.content
         overlap = min(c.end, sentence.end) - max(c.start, sentence.start)
         if overlap > best_overlap and overlap >= 0.5 * (sentence.end - sentence.start):

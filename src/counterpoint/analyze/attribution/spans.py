@@ -6,10 +6,10 @@ article offset is added only when the final records are made.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from counterpoint.analyze.attribution.quotes import find_quotes
+from counterpoint.analyze.attribution.quotes import PARAGRAPH, find_quotes
 
 Range = tuple[int, int]
 
@@ -46,6 +46,7 @@ class Context:
         self.quote_starts = [q.start for q in self.quotes]
         self.token_starts = [t.idx for t in doc]
         self.breaks = [i for i, ch in enumerate(self.text) if ch == "\n"]
+        self.paragraph_starts = [m.start() for m in PARAGRAPH.finditer(self.text)]
 
     def paragraph(self, char: int) -> Range:
         """The paragraph (line) holding ``char``; the parser does not stop at line breaks."""
@@ -55,7 +56,8 @@ class Context:
         return start, end
 
     def paragraph_number(self, char: int) -> int:
-        return bisect_left(self.breaks, char)
+        """The number of the paragraph holding ``char``, as :class:`Quote` counts them."""
+        return bisect_right(self.paragraph_starts, char) - 1
 
     def quote_at(self, char: int) -> int | None:
         """Index of the quotation holding ``char``, if any."""
