@@ -454,7 +454,7 @@ class Grouper:
             if score < settings.threshold or score <= self._score_without(current, item, weights):
                 continue
             self._leave(current, item, weights)
-            self._rejoin(best, item, weights)
+            self._add(best, item, weights)
             moved += 1
             if current.size:
                 self._redate(current)
@@ -496,9 +496,13 @@ class Grouper:
         dates = [d for a in event.article_ids if (d := self._when.get(a)) is not None]
         event.first, event.last = (min(dates), max(dates)) if dates else (None, None)
 
-    def _rejoin(self, event: EventState, item: Profile, weights: dict[str, float]) -> None:
+    def _add(self, event: EventState, item: Profile, weights: dict[str, float]) -> None:
+        """Add a member's vector, terms and date to an event's sums (in order of arrival)."""
         event.article_ids.append(item.article_id)
-        event.article_ids.sort(key=lambda a: self._arrival.get(a, -1))
+        if len(event.article_ids) > 1 and self._arrival.get(event.article_ids[-2], -1) > (
+            self._arrival.get(item.article_id, -1)
+        ):
+            event.article_ids.sort(key=lambda a: self._arrival.get(a, -1))
         event.vector_sum = event.vector_sum + item.vector
         for term, weight in weights.items():
             event.terms_sum[term] = event.terms_sum.get(term, 0.0) + weight
@@ -581,18 +585,9 @@ class Grouper:
     def _join(self, event: EventState, item: Profile, weights, original: str | None) -> None:
         self._arrival[item.article_id] = len(self._arrival)
         self._when[item.article_id] = item.when
-        event.article_ids.append(item.article_id)
         if original is not None:
             event.copies[item.article_id] = original
-        event.vector_sum = event.vector_sum + item.vector
-        for term, weight in weights.items():
-            event.terms_sum[term] = event.terms_sum.get(term, 0.0) + weight
-        self._prune(event)
-        if item.when is not None:
-            event.first = min(event.first or item.when, item.when)
-            event.last = max(event.last or item.when, item.when)
-        self._event_of[item.article_id] = event.id
-        self._changed.add(event.id)
+        self._add(event, item, weights)
 
     def _prune(self, event: EventState) -> None:
         limit = self.settings.max_terms
