@@ -159,6 +159,16 @@ def test_figure_in_reported_speech_is_attributed():
     assert figure.attributed_to == "health ministry"
 
 
+def test_figure_in_a_stance_is_the_writers():
+    from counterpoint.compare.figures import chain
+
+    analysis = run("Republicans criticized the plan, which would cut 5,000 jobs at the agency.")
+    assert [a.kind for a in analysis.attributions] == ["stance"]
+    (figure,) = analysis.figures
+    assert figure.attributed_to is None
+    assert chain(figure, analysis) == ()
+
+
 # --- attributions ----------------------------------------------------------------------------
 
 

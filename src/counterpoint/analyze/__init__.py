@@ -149,9 +149,14 @@ def _lemmas(doc, sentence: Sentence, offset: int) -> tuple[str, ...]:
 
 
 def _attribute(figure, attributions):
-    """The figure's source: the speaker of the reported speech it stands in."""
+    """The figure's source: the speaker of the reported speech it stands in (not of a stance:
+    in "X praised the 200,000 jobs", the figure is the writer's)."""
     for attribution in attributions:
         c = attribution.content
-        if c.start <= figure.number.start < c.end and attribution.speaker:
+        if (
+            c.start <= figure.number.start < c.end
+            and attribution.speaker
+            and attribution.kind == "speech"
+        ):
             return replace(figure, attributed_to=attribution.speaker)
     return figure

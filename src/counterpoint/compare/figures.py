@@ -179,12 +179,15 @@ def chain(figure: Figure, analysis: Analysis) -> tuple[str, ...]:
 
     Every reported speech whose content holds the figure's number adds its speaker,
     the widest first (``Reuters reported that the Observatory said …``); a ``citing X``
-    or ``quoting X`` in the figure's sentence adds X last.
+    or ``quoting X`` in the figure's sentence adds X last. A stance ("X praised the
+    200,000 jobs") adds nobody: its content is the writer's words.
     """
     holding: list[Attribution] = [
         a
         for a in analysis.attributions
-        if a.speaker and a.content.start <= figure.number.start < a.content.end
+        if a.speaker
+        and a.kind == "speech"
+        and a.content.start <= figure.number.start < a.content.end
     ]
     holding.sort(key=lambda a: (a.content.start - a.content.end, a.content.start))
     names = [a.speaker for a in holding if a.speaker]
