@@ -26,7 +26,9 @@ the ones it saw); ``--split all`` scores everything present.
   Name_Calling,Labeling (``*_f1_overlap``), plus plain overlap and exact F1.
 
 Besides what counterpoint outputs as shipped, each corpus is also scored with the model's
-intercept and threshold fitted to that corpus's annotation density (``*_calibrated``).
+intercept, threshold and phrase growth fitted to that corpus's annotation
+(``*_calibrated``, and the headline BABE and PTC keys). Both read each word's MiniLM
+contextual state, as the analysis does.
 Baselines measured in the same run: BABE's biased words as a lexicon, counterpoint's
 designation lexicon, and for voice "is it between quotation marks". A table goes to
 stderr; the last line of stdout is one JSON object.

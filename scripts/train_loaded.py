@@ -8,13 +8,16 @@ Usage::
 It reads BASIL (lexical-bias spans), BABE (biased words) and PTC (Loaded_Language
 and Name_Calling spans) with ``benchmarks/bias.py``, keeps the documents outside the
 fixed held-out part (:func:`benchmarks.bias.held_out`: by BASIL event, PTC article,
-BABE sentence hash), parses them with spaCy, and fits one logistic regression over
-word features with one intercept per corpus (L2-regularised, L-BFGS). Each corpus's
-threshold is the one that maximises its span F1 in three-fold cross-fitting on the
-training part. The word-sentiment table comes from the VADER lexicon
-(``vaderSentiment``, MIT licence). The model file records the keys of the documents
-it was trained on, so benchmarks score only the others. ``--cache`` keeps the parses
-between runs. The run time is printed at the end.
+BABE sentence hash), parses them with spaCy, encodes every sentence with MiniLM to get
+each word's contextual state (:func:`counterpoint.analyze.loaded.token_states`), and
+fits one logistic model: weights over word features, one intercept per corpus, and
+weights over the contextual state (``HIDDEN`` > 0 puts a small ReLU layer in
+between; L2-regularised, L-BFGS). Each corpus's threshold, and whether its runs of
+loaded words grow to their phrase, are the ones that maximise its span F1 in
+three-fold cross-fitting on the training part. The word-sentiment table comes from
+the VADER lexicon (``vaderSentiment``, MIT licence). The model file records the keys
+of the documents it was trained on, so benchmarks score only the others. ``--cache``
+keeps the parses and the token states between runs. The run time is printed at the end.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -38,13 +42,24 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks import bias  # noqa: E402
 from benchmarks.spans import overlap, partial, word_sets  # noqa: E402
-from counterpoint.analyze.loaded import MODEL_FILE, LoadedModel, features  # noqa: E402
+from counterpoint.analyze.loaded import (  # noqa: E402
+    MODEL_FILE,
+    LoadedModel,
+    features,
+    token_states,
+)
 from counterpoint.analyze.nlp import load_nlp  # noqa: E402
 
 OUTPUT = ROOT / "src" / "counterpoint" / "analyze" / "data" / MODEL_FILE
 DOMAIN = "basil"
 MIN_COUNT = 2
 L2 = 1.0
+HIDDEN = 0  # units of the layer over MiniLM token states (0: linear in the state)
+CONTEXT_L2 = 1.0
+GATE = 0.02
+"""A sentence is encoded only when a word of it scores this much without context: on the
+training part this left out most BASIL sentences and lost no F1."""
+SEED = 7
 EMBEDDING_SCALE = 10.0  # unit vectors: scaled so that one L2 strength suits both parts
 SKIP_POS = {"PUNCT", "SPACE", "NUM", "SYM", "X"}
 # The gold span kinds a corpus's positive words come from.
@@ -64,21 +79,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     parsed = {name: parse(name, docs, args.cache) for name, docs in corpora.items()}
     _log(started, f"parsed {sum(len(d) for d in corpora.values())} training documents")
+    states = {name: encode(name, parsed[name], args.cache) for name in corpora}
+    _log(started, "token states ready")
     sentiment = vader_lexicon()
     rows = {
-        name: [doc_rows(sdoc, doc, sentiment) for sdoc, doc in zip(parsed[name], docs)]
+        name: [doc_rows(sdoc, doc, sentiment, s)
+               for sdoc, doc, s in zip(parsed[name], docs, states[name])]
         for name, docs in corpora.items()
     }
-    thresholds = cross_fit_thresholds(rows, corpora, parsed, sentiment)
-    _log(started, f"thresholds {thresholds}")
-    weights, intercepts = fit({n: [r for d in docs for r in d] for n, docs in rows.items()})
+    thresholds, expand = cross_fit_thresholds(rows, corpora, parsed, sentiment)
+    _log(started, f"thresholds {thresholds}, phrases {expand}")
+    weights, intercepts, context = fit(rows)
     _log(started, "word model fitted")
     sentence = fit_sentences(corpora["babe"], parsed["babe"], args.cache)
     _log(started, f"sentence model fitted, threshold {sentence['threshold']}")
     model = {
         "weights": {f: round(w, 4) for f, w in weights.items() if abs(w) >= 5e-4},
         "intercepts": {n: round(b, 4) for n, b in intercepts.items()},
+        "context": context,
         "thresholds": thresholds,
+        "expand": expand,
         "threshold": thresholds[DOMAIN],
         "domain": DOMAIN,
         "sentiment": sentiment,
@@ -87,8 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "trained": date.today().isoformat(),
             "command": "python scripts/train_loaded.py --data ../shared/eval",
             "l2": L2,
+            "context_l2": CONTEXT_L2,
+            "hidden": HIDDEN,
             "min_count": MIN_COUNT,
-            "tokens": {n: sum(len(d) for d in docs) for n, docs in rows.items()},
+            "tokens": {n: sum(len(d.labels) for d in docs) for n, docs in rows.items()},
             "seconds": round(time.perf_counter() - started, 1),
             "sentiment_lexicon": "VADER 3.3.2 (vaderSentiment, MIT licence)",
         },
@@ -147,8 +169,37 @@ def scorable(token) -> bool:
     return token.pos_ not in SKIP_POS and any(c.isalpha() for c in token.text)
 
 
-def doc_rows(sdoc, doc: bias.Doc, sentiment) -> list[tuple[list[str], int]]:
-    """(features, 0/1) for every scorable token of one training document."""
+def encode(name: str, parsed, cache: str | None) -> list[np.ndarray]:
+    """MiniLM token states of every parsed document, from ``cache`` when it holds them."""
+    from counterpoint.analyze.embed import Embedder
+
+    file = Path(cache) / f"{name}-token-states.npz" if cache else None
+    lengths = np.array([len(d) for d in parsed])
+    if file is not None and file.is_file():
+        stored = np.load(file)
+        if np.array_equal(stored["lengths"], lengths):
+            bounds = np.concatenate([[0], np.cumsum(lengths)])
+            data = stored["data"]
+            return [data[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    out = [s.astype(np.float16) for s in token_states(parsed, embedder=Embedder(threads=2))]
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(file, data=np.concatenate(out), lengths=lengths)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """The scorable tokens of one training document: their features, contextual states
+    and 0/1 labels."""
+
+    features: list[list[str]]
+    states: np.ndarray
+    labels: np.ndarray
+
+
+def doc_rows(sdoc, doc: bias.Doc, sentiment, states: np.ndarray) -> Rows:
+    """Features, states and labels of every scorable token of one training document."""
     if doc.dataset == "babe":
         marked = set(doc.biased_words)
         positive = [bool(set(bias.words(t.text)) & marked) for t in sdoc]
@@ -158,73 +209,129 @@ def doc_rows(sdoc, doc: bias.Doc, sentiment) -> list[tuple[list[str], int]]:
         positive = [
             any(t.idx < e and s < t.idx + len(t.text) for s, e in spans) for t in sdoc
         ]
-    return [
-        (features(sdoc, i, sentiment), int(positive[i]))
-        for i, t in enumerate(sdoc)
-        if scorable(t)
-    ]
+    keep = [i for i, t in enumerate(sdoc) if scorable(t)]
+    return Rows(features=[features(sdoc, i, sentiment) for i in keep],
+                states=np.asarray(states[keep], dtype=np.float32),
+                labels=np.array([float(positive[i]) for i in keep]))
 
 
-def fit(rows: dict[str, list[tuple[list[str], int]]]) -> tuple[dict[str, float], dict[str, float]]:
-    """Logistic regression with one intercept per corpus; returns weights and intercepts."""
-    counts = Counter(f for items in rows.values() for feats, _ in items for f in set(feats))
+def fit(rows: dict[str, list[Rows]]) -> tuple[dict[str, float], dict[str, float], dict]:
+    """One logistic model over word features, a corpus intercept and a layer over the
+    token states; returns feature weights, intercepts and the context weights."""
+    counts = Counter(f for docs in rows.values() for d in docs for feats in d.features
+                     for f in set(feats))
     index = {f: k for k, f in enumerate(sorted(f for f, c in counts.items() if c >= MIN_COUNT))}
     names = sorted(rows)
     width = len(index) + len(names)
-    data, cols, indptr, labels, weights = [], [], [0], [], []
+    cols, indptr, labels, weights, states = [], [0], [], [], []
     for d, name in enumerate(names):
-        items = rows[name]
-        share = 1.0 / max(len(items), 1)  # each corpus weighs the same in the loss
-        for feats, label in items:
-            cs = sorted({index[f] for f in feats if f in index}) + [len(index) + d]
-            cols.extend(cs)
-            data.extend([1.0] * len(cs))
-            indptr.append(len(cols))
-            labels.append(label)
-            weights.append(share)
-    x = sparse.csr_matrix((data, cols, indptr), shape=(len(labels), width), dtype=np.float64)
-    y = np.asarray(labels, dtype=np.float64)
-    w = np.asarray(weights) * len(labels) / len(names)  # mean weight 1
-    penalty = np.ones(width)
-    penalty[len(index):] = 0.0  # intercepts are not shrunk
+        share = 1.0 / max(sum(len(r.labels) for r in rows[name]), 1)  # corpora weigh the same
+        for r in rows[name]:
+            for feats in r.features:
+                cols.extend(sorted({index[f] for f in feats if f in index}) + [len(index) + d])
+                indptr.append(len(cols))
+            labels.append(r.labels)
+            weights.append(np.full(len(r.labels), share))
+            states.append(r.states)
+    x = sparse.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(len(indptr) - 1, width))
+    y = np.concatenate(labels)
+    w = np.concatenate(weights) * len(y) / len(names)  # mean weight 1
+    theta, unpack = _fit_context(x, np.vstack(states), y, w, intercepts=len(names))
+    linear, hidden, hidden_bias, outer = unpack(theta)
+    features_out = {f: float(linear[k]) for f, k in index.items()}
+    intercepts = {name: float(linear[len(index) + d]) for d, name in enumerate(names)}
+    context = {"weights": [round(float(v), 5) for v in outer]}
+    if HIDDEN:
+        context["hidden"] = [[round(float(v), 5) for v in row] for row in hidden]
+        context["hidden_bias"] = [round(float(v), 5) for v in hidden_bias]
+    sample = np.vstack(states)[:: max(1, len(y) // 50_000)]  # the average contribution
+    active = np.maximum(sample @ hidden + hidden_bias, 0.0) if HIDDEN else sample
+    context["mean"] = round(float(np.mean(active @ outer)), 5)
+    context["gate"] = GATE
+    return features_out, intercepts, context
+
+
+def _fit_context(x, states: np.ndarray, y, w, *, intercepts: int):
+    """L-BFGS over the linear part and the context layer (``HIDDEN`` ReLU units)."""
+    n_linear, dims, units = x.shape[1], states.shape[1], HIDDEN
+
+    def unpack(theta):
+        linear = theta[:n_linear]
+        rest = theta[n_linear:].astype(np.float32)
+        if not units:
+            return linear, None, None, rest
+        hidden = rest[: dims * units].reshape(dims, units)
+        return linear, hidden, rest[dims * units : dims * units + units], rest[-units:]
+
+    penalty = np.concatenate([
+        np.full(n_linear - intercepts, L2), np.zeros(intercepts),
+        np.full(dims * units, CONTEXT_L2), np.zeros(units), np.full(units or dims, CONTEXT_L2),
+    ])
 
     def loss(theta):
-        z = x @ theta
+        linear, hidden, hidden_bias, outer = unpack(theta)
+        if units:
+            pre = states @ hidden + hidden_bias
+            active = np.maximum(pre, 0.0)
+        else:
+            active = states
+        z = x @ linear + (active @ outer).astype(np.float64)
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         value = -np.sum(w * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12)))
-        value += 0.5 * L2 * np.sum(penalty * theta * theta)
-        grad = x.T @ (w * (p - y)) + L2 * penalty * theta
-        return value, grad
+        value += 0.5 * np.sum(penalty * theta * theta)
+        r = w * (p - y)
+        r32 = r.astype(np.float32)
+        parts = [x.T @ r]
+        if units:
+            back = np.outer(r32, outer) * (pre > 0)
+            parts += [(states.T @ back).ravel(), back.sum(axis=0), active.T @ r32]
+        else:
+            parts.append(states.T @ r32)
+        return value, np.concatenate(parts).astype(np.float64) + penalty * theta
 
-    theta0 = np.zeros(width)
-    result = optimize.minimize(loss, theta0, jac=True, method="L-BFGS-B",
+    rng = np.random.default_rng(SEED)
+    start = [np.zeros(n_linear)]
+    if units:
+        start += [rng.normal(0, dims ** -0.5, dims * units), np.zeros(units),
+                  rng.normal(0, 0.1, units)]
+    else:
+        start.append(np.zeros(dims))
+    result = optimize.minimize(loss, np.concatenate(start), jac=True, method="L-BFGS-B",
                                options={"maxiter": 300})
-    theta = result.x
-    features_out = {f: float(theta[k]) for f, k in index.items()}
-    intercepts = {name: float(theta[len(index) + d]) for d, name in enumerate(names)}
-    return features_out, intercepts
+    return result.x, unpack
 
 
-def cross_fit_thresholds(rows, corpora, parsed, sentiment, folds: int = 3) -> dict[str, float]:
-    """Per corpus, the threshold with the best span F1 over three-fold cross-fitted scores."""
+def cross_fit_thresholds(rows, corpora, parsed, sentiment, folds: int = 3):
+    """Per corpus, the threshold and phrase growth with the best span F1 over three-fold
+    cross-fitted scores."""
     grid = [round(0.05 * k, 2) for k in range(1, 15)]
     scored: dict[str, list] = {name: [] for name in rows}
     for fold in range(folds):
-        train = {n: [r for k, d in enumerate(docs) if k % folds != fold for r in d]
+        train = {n: [r for k, r in enumerate(docs) if k % folds != fold]
                  for n, docs in rows.items()}
-        weights, intercepts = fit(train)
-        model = LoadedModel({"weights": weights, "intercepts": intercepts,
+        weights, intercepts, context = fit(train)
+        model = LoadedModel({"weights": weights, "intercepts": intercepts, "context": context,
                              "sentiment": sentiment, "threshold": 0.5, "domain": DOMAIN})
         for name, docs in corpora.items():
-            for k, (sdoc, doc) in enumerate(zip(parsed[name], docs)):
+            for k, (sdoc, doc, r) in enumerate(zip(parsed[name], docs, rows[name])):
                 if k % folds == fold:
-                    scored[name].append((sdoc, doc, model.word_scores(sdoc, domain=name)))
-    out = {}
+                    states = np.zeros((len(sdoc), r.states.shape[1]), dtype=np.float32)
+                    keep = [i for i, t in enumerate(sdoc) if scorable(t)]
+                    states[keep] = r.states
+                    scores = model.word_scores(sdoc, domain=name, states=states)
+                    scored[name].append((sdoc, doc, scores))
+    thresholds, expand = {}, {}
     for name, items in scored.items():
-        model = LoadedModel({"weights": {}, "intercepts": {}, "sentiment": {},
-                             "threshold": 0.5, "domain": DOMAIN})
-        out[name] = max(grid, key=lambda t: (score_spans(name, items, model, t), -t))
-    return out
+        best = (-1.0, 0.0, False)
+        for grow in (False, True):
+            model = LoadedModel({"weights": {}, "intercepts": {}, "sentiment": {},
+                                 "threshold": 0.5, "domain": name, "expand": {name: grow}})
+            for t in grid:
+                f1 = score_spans(name, items, model, t)
+                if f1 > best[0] + 1e-9 or (abs(f1 - best[0]) <= 1e-9 and t < best[1]):
+                    best = (f1, t, grow)
+        _, thresholds[name], expand[name] = best
+    return thresholds, expand
 
 
 def fit_sentences(docs: Sequence[bias.Doc], parsed, cache: str | None) -> dict:
@@ -306,7 +413,7 @@ def score_spans(name: str, scored, model: LoadedModel, threshold: float) -> floa
     pred_words: dict[str, set[str]] = {}
     gold_words: dict[str, set[str]] = {}
     for sdoc, doc, scores in scored:
-        for span in model.spans(sdoc, scores=scores, threshold=threshold):
+        for span in model.spans(sdoc, scores=scores, threshold=threshold, domain=name):
             a, b = sdoc[span.start].idx, sdoc[span.end - 1].idx + len(sdoc[span.end - 1].text)
             predicted.append((doc.key, a, b))
             pred_words.setdefault(doc.key, set()).update(bias.words(sdoc.text[a:b]))

@@ -8,6 +8,7 @@ greater than one, in a pool of processes that each load the models once.
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -17,6 +18,7 @@ from counterpoint.analyze.embed import default_embedder
 from counterpoint.analyze.entities import find_mentions
 from counterpoint.analyze.figures import find_figures
 from counterpoint.analyze.labels import find_labels
+from counterpoint.analyze.loaded import default_model
 from counterpoint.analyze.nlp import load_nlp
 from counterpoint.analyze.times import event_date, find_times
 from counterpoint.errors import ModelError
@@ -70,9 +72,14 @@ def _analyze_batch(articles: Sequence[Article], keep_going: bool = False) -> Ite
     docs = list(nlp.pipe(bodies, batch_size=16))
     leads = [lead_text(a, doc) for a, doc in zip(articles, docs)]
     vectors = default_embedder().encode(leads) if articles else []
-    for article, doc, vector in zip(articles, docs, vectors):
+    # The sentences that may hold a loaded word, encoded once for the model's reading of
+    # context; COUNTERPOINT_LOADED_CONTEXT=off skips that (faster, fewer loaded words found).
+    model = default_model()
+    off = os.environ.get("COUNTERPOINT_LOADED_CONTEXT", "on").lower() in ("off", "0", "no")
+    states = model.context_states(docs) if model.context and not off else [False] * len(docs)
+    for article, doc, vector, state in zip(articles, docs, vectors, states):
         try:
-            yield _analyze_doc(article, doc, tuple(float(x) for x in vector))
+            yield _analyze_doc(article, doc, tuple(float(x) for x in vector), state)
         except Exception as exc:
             if not keep_going:
                 raise
@@ -88,7 +95,7 @@ def lead_text(article: Article, doc) -> str:
     return " ".join(([article.title] if article.title else []) + sentences)
 
 
-def _analyze_doc(article: Article, doc, embedding: tuple[float, ...]) -> Analysis:
+def _analyze_doc(article: Article, doc, embedding: tuple[float, ...], states=None) -> Analysis:
     offset = article.body_start
     sentences = _sentences(doc, offset)
     starts = [s.start for s in sentences]
@@ -109,6 +116,7 @@ def _analyze_doc(article: Article, doc, embedding: tuple[float, ...]) -> Analysi
         attributions=attributions,
         mentions=mentions,
         sentence_of=sentence_of,
+        states=states,
     )
     lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1].end if sentences else 0
     return Analysis(

@@ -68,12 +68,40 @@ class Embedder:
             out[rows] = self._encode_batch([texts[i] for i in rows])
         return out
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
+    def token_states(
+        self, texts: Sequence[str], *, batch_size: int = 32
+    ) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+        """The model's contextual state of every word piece of each text, before pooling:
+        per text, an array ``(pieces, 384)`` and each piece's ``(start, end)`` character
+        offsets in the text ([CLS], [SEP] and padding left out; a text longer than
+        ``max_tokens`` pieces keeps its first ones)."""
+        out: list[tuple[np.ndarray, list[tuple[int, int]]]] = [
+            (np.zeros((0, DIMENSIONS), dtype=np.float32), []) for _ in texts
+        ]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for first in range(0, len(order), batch_size):
+            rows = order[first : first + batch_size]
+            encodings = self._tokenizer.encode_batch([texts[i] for i in rows])
+            hidden = self._run(encodings)
+            for row, encoding, states in zip(rows, encodings, hidden):
+                keep = [
+                    j for j, (special, mask) in enumerate(
+                        zip(encoding.special_tokens_mask, encoding.attention_mask))
+                    if mask and not special
+                ]
+                out[row] = (states[keep], [encoding.offsets[j] for j in keep])
+        return out
+
+    def _run(self, encodings) -> np.ndarray:
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = self._session.run(None, feeds)[0]
+        return self._session.run(None, feeds)[0]
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        hidden = self._run(encodings)
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)

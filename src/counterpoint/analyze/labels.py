@@ -83,11 +83,13 @@ def find_labels(
     mentions: list[Mention],
     sentence_of,
     model: LoadedModel | None = None,
+    states=None,
 ) -> list[Label]:
-    """The labels of a parsed article body; ``offset`` is where the body starts."""
+    """The labels of a parsed article body; ``offset`` is where the body starts.
+    ``states`` are the body's MiniLM token states (computed when not given)."""
     model = model or default_model()
     quotes = quotations(doc.text, doc=doc)
-    scores = model.word_scores(doc)
+    scores = model.word_scores(doc, states=states)
 
     def label(span, kind: str) -> Label:
         start, end = offset + span.start_char, offset + span.end_char

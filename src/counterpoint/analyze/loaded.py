@@ -8,6 +8,13 @@ the word's sentiment strength from the VADER lexicon (Hutto & Gilbert 2014, MIT
 licence), carried inside the model file so that words never seen in training
 still score.
 
+Features of a word alone cannot tell "a fierce storm" from "fierce criticism", so the
+model also reads each word's contextual state from the MiniLM encoder that
+counterpoint already ships (:mod:`counterpoint.analyze.embed`): every sentence is
+encoded once, and a word's state is the mean of its word pieces' last hidden
+states. Weights over that state add to the word's score. Only sentences where some
+word looks loaded without context are encoded, which keeps the cost down.
+
 It is trained by ``scripts/train_loaded.py`` on three public corpora of
 annotated news (BASIL lexical bias, BABE biased words, PTC loaded language and
 name calling), one intercept per corpus; counterpoint uses the intercept of
@@ -16,7 +23,10 @@ reads. The weights live in ``data/loaded.json.gz``; the file also records how
 it was made and which documents it saw, so that benchmarks score only the rest.
 
 Runs of words scoring at or above the threshold become spans (a joining word
-between two loaded words joins them: "bold and historic").
+between two loaded words joins them: "bold and historic"). Where cross-validation
+says it helps (BASIL and PTC, whose annotators mark phrases), a run grows to its
+phrase: the noun a loaded modifier qualifies, and the noun chunk it stands in
+("disastrous nuclear deal"); runs that then overlap are merged.
 
 The same file holds a sentence classifier (MiniLM embedding and lemmas, trained
 on BABE's sentence labels) for callers that want to know which sentences are
@@ -37,7 +47,8 @@ import numpy as np
 
 from counterpoint.errors import ModelError
 
-__all__ = ["LoadedModel", "LoadedSpan", "default_model", "features", "MODEL_FILE"]
+__all__ = ["LoadedModel", "LoadedSpan", "default_model", "features", "token_states",
+           "MODEL_FILE"]
 
 MODEL_FILE = "loaded.json.gz"
 _SKIP_POS = {"PUNCT", "SPACE", "NUM", "SYM", "X"}
@@ -115,6 +126,11 @@ class LoadedModel:
         self.domain: str = data["domain"]
         self.sentence: dict = data.get("sentence", {})
         """The sentence classifier: MiniLM embedding weights, word weights, bias, threshold."""
+        self.context: dict = data.get("context", {})
+        """Weights over MiniLM token states: ``hidden`` (384 x H), ``hidden_bias``,
+        ``weights`` (H), and ``mean``, their average contribution over training words."""
+        self.expand: dict[str, bool] = data.get("expand", {})
+        """Per corpus, whether a run of loaded words grows to its phrase."""
         self.meta: dict = data.get("meta", {})
         self.trained_on: dict[str, list[str]] = data.get("trained_on", {})
 
@@ -152,9 +168,15 @@ class LoadedModel:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             return cls(json.load(handle))
 
-    def word_scores(self, doc, *, domain: str | None = None) -> list[float]:
-        """Probability that each token of ``doc`` is loaded (0 for punctuation and numbers)."""
+    def word_scores(self, doc, *, domain: str | None = None, states=None) -> list[float]:
+        """Probability that each token of ``doc`` is loaded (0 for punctuation and numbers).
+
+        ``states`` are the doc's MiniLM token states (:func:`token_states`); they are
+        computed here when not given (:meth:`context_states`). ``states=False`` scores
+        without them, adding their average contribution instead (cheaper, less accurate).
+        """
         bias = self.intercepts[domain or self.domain]
+        context = self._context_logits(doc, states)
         weights = self.weights
         out = []
         for i, token in enumerate(doc):
@@ -162,8 +184,49 @@ class LoadedModel:
                 out.append(0.0)
                 continue
             z = bias + sum(weights.get(f, 0.0) for f in features(doc, i, self.sentiment))
+            z += float(context[i])
             out.append(1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0)
         return out
+
+    def context_states(self, docs: Sequence, *, domain: str | None = None,
+                       embedder=None) -> list[np.ndarray]:
+        """Token states (:func:`token_states`) for the sentences of ``docs`` that may hold a
+        loaded word: those where some word scores at least the model's ``gate`` without
+        context. The other sentences are not encoded (zero states), which saves most of
+        the encoder's time on plain news."""
+        gate = float(self.context.get("gate", 0.0))
+        if gate <= 0.0:
+            return token_states(docs, embedder=embedder)
+        wanted = []
+        for doc in docs:
+            scores = self.word_scores(doc, domain=domain, states=False)
+            wanted.append({s.start for s in doc.sents
+                           if max(scores[s.start : s.end], default=0.0) >= gate})
+        return token_states(docs, embedder=embedder,
+                            keep=lambda k, sentence: sentence.start in wanted[k])
+
+    def _context_logits(self, doc, states) -> np.ndarray:
+        if not self.context:
+            return np.zeros(len(doc), dtype=np.float32)
+        mean = np.float32(self.context.get("mean", 0.0))
+        if states is False:
+            return np.full(len(doc), mean, dtype=np.float32)
+        if states is None:
+            states = self.context_states([doc])[0]
+        if len(states) != len(doc):
+            raise ModelError(f"{len(states)} token states for a doc of {len(doc)} tokens")
+        states = np.asarray(states, dtype=np.float32)
+        weights = self._context_arrays()
+        hidden = np.maximum(states @ weights[0] + weights[1], 0.0) if len(weights) == 3 else states
+        # words without a state (sentence not encoded) get the average contribution
+        return np.where(states.any(axis=1), hidden @ weights[-1], mean)
+
+    def _context_arrays(self) -> tuple[np.ndarray, ...]:
+        if not hasattr(self, "_arrays"):
+            names = ("hidden", "hidden_bias", "weights") if "hidden" in self.context else (
+                "weights",)
+            self._arrays = tuple(np.asarray(self.context[n], dtype=np.float32) for n in names)
+        return self._arrays
 
     def spans(
         self, doc, *, domain: str | None = None, threshold: float | None = None,
@@ -177,7 +240,18 @@ class LoadedModel:
         else:
             cut = self.threshold
         scores = self.word_scores(doc, domain=domain) if scores is None else scores
-        return list(_runs(doc, scores, cut))
+        runs = _runs(doc, scores, cut)
+        if not self.expand.get(domain or self.domain, False):
+            return list(runs)
+        merged: list[LoadedSpan] = []
+        for span in runs:
+            a, b = phrase(doc, span.start, span.end)
+            if merged and a < merged[-1].end:
+                last = merged.pop()
+                a, b = min(a, last.start), max(b, last.end)
+                span = LoadedSpan(start=a, end=b, score=max(span.score, last.score))
+            merged.append(LoadedSpan(start=a, end=b, score=span.score))
+        return merged
 
 
 def _runs(doc, scores: list[float], cut: float) -> Iterator[LoadedSpan]:
@@ -198,6 +272,59 @@ def _runs(doc, scores: list[float], cut: float) -> Iterator[LoadedSpan]:
                 break
         yield LoadedSpan(start=i, end=end + 1, score=max(scores[i : end + 1]))
         i = end + 1
+
+
+def phrase(doc, start: int, end: int) -> tuple[int, int]:
+    """Tokens ``start:end`` grown to their phrase, within their sentence: the word a loaded
+    modifier qualifies ("disastrous" -> "disastrous deal", up to two words on), and any
+    noun chunk they touch, without its determiner ("nuclear deal")."""
+    sentence = doc[start].sent
+    lo, hi = start, end
+    for token in doc[start:end]:
+        head = token.head
+        if (token.dep_ in ("amod", "advmod", "compound", "npadvmod") and end <= head.i < end + 3
+                and head.pos_ in ("NOUN", "PROPN", "ADJ", "VERB") and head.i < sentence.end):
+            hi = max(hi, head.i + 1)
+    for chunk in sentence.noun_chunks:
+        if chunk.start < end and start < chunk.end:
+            first = chunk.start
+            while first < chunk.end and doc[first].dep_ in ("det", "poss", "case"):
+                first += 1
+            if first < chunk.end:
+                lo, hi = min(lo, first), max(hi, chunk.end)
+    return lo, hi
+
+
+def token_states(docs: Sequence, *, embedder=None, keep=None) -> list[np.ndarray]:
+    """For each spaCy doc, MiniLM's contextual state of each token, ``(len(doc), 384)``.
+
+    Every sentence (or each one for which ``keep(doc_index, sentence)`` is true) is
+    encoded once; a token's state is the mean of the states of the word pieces that
+    overlap it (zeros for spaces, for sentences left out, and for words past the
+    encoder's limit of 128 pieces in a very long sentence)."""
+    from counterpoint.analyze.embed import DIMENSIONS, default_embedder
+
+    out = [np.zeros((len(doc), DIMENSIONS), dtype=np.float32) for doc in docs]
+    sentences = [(k, s) for k, doc in enumerate(docs) for s in doc.sents
+                 if s.text.strip() and (keep is None or keep(k, s))]
+    pieces = (embedder or default_embedder()).token_states([s.text for _, s in sentences])
+    for (k, sentence), (states, offsets) in zip(sentences, pieces):
+        if not offsets:
+            continue
+        starts = np.array([t.idx - sentence.start_char for t in sentence])
+        first = np.searchsorted(starts, [a for a, _ in offsets], side="right") - 1
+        last = np.searchsorted(starts, [max(a, b - 1) for a, b in offsets], side="right") - 1
+        total = np.zeros((len(sentence) + 1, states.shape[1]), dtype=np.float32)
+        count = np.zeros(len(sentence) + 1, dtype=np.float32)
+        for extra in range(int((last - first).max()) + 1):  # a piece across two tokens
+            owner = first + extra
+            index = np.where((owner <= last) & (owner >= 0), owner, len(sentence))
+            np.add.at(total, index, states)
+            np.add.at(count, index, 1.0)
+        filled = count[:-1] > 0
+        block = out[k][sentence.start : sentence.end]
+        block[filled] = total[:-1][filled] / count[:-1][filled, None]
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,97 @@
+"""The loaded-word model: contextual token states, phrases, and floors on held-out data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from counterpoint.analyze import analyze_many
+from counterpoint.analyze.embed import DIMENSIONS
+from counterpoint.analyze.loaded import default_model, phrase, token_states
+from counterpoint.analyze.nlp import load_nlp
+from counterpoint.ingest import article_from_text
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = (ROOT / ".." / "shared" / "eval").resolve()
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import bias  # noqa: E402
+from benchmarks import labels as bench  # noqa: E402
+
+
+def test_token_states_give_every_word_its_own_context():
+    nlp = load_nlp()
+    storm, critics = nlp("A fierce storm hit the coast.  It hit hard."), nlp(
+        "Critics launched fierce attacks on the plan.")
+    states = token_states([storm, critics])
+    assert [s.shape for s in states] == [(len(storm), DIMENSIONS), (len(critics), DIMENSIONS)]
+    space = next(t.i for t in storm if t.is_space)
+    assert not states[0][space].any()  # no word piece: no state
+    assert all(states[0][t.i].any() for t in storm if not t.is_space)
+    # the same word reads differently in another sentence
+    a, b = states[0][1], states[1][2]
+    assert storm[1].text == critics[2].text == "fierce"
+    assert float(a @ b / np.linalg.norm(a) / np.linalg.norm(b)) < 0.99
+
+
+def test_context_changes_word_scores_and_can_be_left_out():
+    model, doc = default_model(), load_nlp()("Republicans slammed the reckless plan.")
+    assert model.context, "the shipped model reads context"
+    with_context = model.word_scores(doc)
+    without = model.word_scores(doc, states=False)
+    assert with_context != without
+    assert all(0.0 <= s <= 1.0 for s in with_context + without)
+    given = model.word_scores(doc, states=token_states([doc])[0])
+    assert given == pytest.approx(with_context)
+
+
+@pytest.mark.parametrize(
+    ("text", "core", "grown"),
+    [
+        ("They signed a disastrous nuclear deal.", "disastrous", "disastrous nuclear deal"),
+        ("The mayor called the plan a sham yesterday.", "sham", "sham"),
+        ("Protesters were brutally beaten by police.", "brutally", "brutally beaten"),
+    ],
+)
+def test_a_loaded_core_grows_to_its_phrase(text, core, grown):
+    doc = load_nlp()(text)
+    i = next(t.i for t in doc if t.text == core)
+    start, end = phrase(doc, i, i + 1)
+    assert doc[start:end].text == grown
+
+
+needs_eval = pytest.mark.skipif(not (EVAL / "basil").is_dir(), reason="../shared/eval is absent")
+
+
+def _held_out(dataset: str, count: int) -> list[bias.Doc]:
+    seen = set(default_model().trained_on.get(dataset, ()))
+    return [d for d in bias.load(dataset, EVAL) if d.key not in seen][:count]
+
+
+@needs_eval
+def test_basil_lexical_bias_floor():
+    docs = _held_out("basil", 15)
+    analyses = {d.key: x for d, x in zip(docs, analyze_many([bench._article(d) for d in docs]))}
+    gold = [(d.key, g.start, g.end) for d in docs for g in d.spans]
+    found = bench.overlap(bench.loaded_spans(docs, analyses), gold)
+    assert found.f1 >= BASIL_FLOOR
+
+
+# Measured on this subset on 2026-11-22; the floor sits a little below.
+BASIL_FLOOR = 0.1
+
+
+@pytest.mark.parametrize("setting", ["on", "off"])
+def test_the_analysis_reads_context_unless_told_not_to(monkeypatch, setting):
+    monkeypatch.setenv("COUNTERPOINT_LOADED_CONTEXT", setting)
+    text = "Republicans lashed out at the senator on Monday over his disgusting sham."
+    labels = list(analyze_many([article_from_text(text, source="t", outlet="t")]))[0].labels
+    assert any(label.kind == "loaded" for label in labels)
+    doc = load_nlp()(text)
+    scores = default_model().word_scores(doc, states=False if setting == "off" else None)
+    for label in labels:
+        span = doc.char_span(label.start, label.end)
+        assert label.score == round(max(scores[span.start : span.end]), 3)
