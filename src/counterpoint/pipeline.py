@@ -7,6 +7,7 @@ library never prints and never exits.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,9 @@ from counterpoint.ingest import read_paths
 from counterpoint.model import Analysis, Article, Comparison, Event
 from counterpoint.resolve import resolve
 from counterpoint.store import Store
+
+COMPARE_THREADS = max(1, min(4, os.cpu_count() or 1))
+"""Threads for embedding an event's sentences: comparing runs once analysis is done."""
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) as articles are analysed."""
@@ -145,7 +149,8 @@ def compare_event(store: Store, event: Event | str) -> Comparison:
     articles = {a.id: a for a in store.articles(event.article_ids)}
     analyses = store.analyses(event.article_ids)
     entities = resolve(event.id, analyses)
-    return compare(event, articles, analyses, entities, embed=default_embedder().encode)
+    embedder = default_embedder(threads=COMPARE_THREADS)
+    return compare(event, articles, analyses, entities, embed=embedder.encode)
 
 
 def compare_paths(

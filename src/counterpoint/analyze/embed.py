@@ -85,8 +85,10 @@ class Embedder:
             hidden = self._run(encodings)
             for row, encoding, states in zip(rows, encodings, hidden):
                 keep = [
-                    j for j, (special, mask) in enumerate(
-                        zip(encoding.special_tokens_mask, encoding.attention_mask))
+                    j
+                    for j, (special, mask) in enumerate(
+                        zip(encoding.special_tokens_mask, encoding.attention_mask)
+                    )
                     if mask and not special
                 ]
                 out[row] = (states[keep], [encoding.offsets[j] for j in keep])
@@ -127,12 +129,17 @@ def _providers(ort, device: str) -> list[str]:
     return ["CUDAExecutionProvider", "CPUExecutionProvider"]
 
 
-def default_embedder() -> Embedder:
+def default_embedder(*, threads: int = 1) -> Embedder:
     """The process-wide embedder, loaded on first use, on the device that
-    ``COUNTERPOINT_DEVICE`` names (``cpu`` when unset)."""
-    return _embedder(os.environ.get("COUNTERPOINT_DEVICE") or "cpu")
+    ``COUNTERPOINT_DEVICE`` names (``cpu`` when unset).
+
+    One thread suits analysis, which runs one worker process per core. A caller that
+    has the CPU to itself, such as comparing an event once analysis is done, asks for
+    more and gets an embedder of its own.
+    """
+    return _embedder(os.environ.get("COUNTERPOINT_DEVICE") or "cpu", threads)
 
 
-@lru_cache(maxsize=2)
-def _embedder(device: str) -> Embedder:
-    return Embedder(device=device)
+@lru_cache(maxsize=4)
+def _embedder(device: str, threads: int) -> Embedder:
+    return Embedder(device=device, threads=threads)
