@@ -70,16 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    model = default_model()
-    seen = set(model.trained_on.get(args.dataset, ()))
-    scored = [d for d in docs if args.split == "all" or d.key not in seen]
+    scored = docs if args.split == "all" else unseen(args.dataset, docs)
     voiced = docs if args.dataset == "basil" else scored
     voiced, scored = voiced[: args.limit], scored[: args.limit]
     started = time.perf_counter()
     wanted = {d.key: d for d in (voiced if args.dataset == "basil" else scored)}
-    articles = [_article(d) for d in wanted.values()]
-    analyses = {a.id: x for a, x in zip(articles, analyze_many(articles, workers=args.workers))}
-    by_key = {d.key: analyses[_article_id(d)] for d in wanted.values()}
+    by_key = analyse(list(wanted.values()), workers=args.workers)
     analyze_s = time.perf_counter() - started
     lexicon = babe_lexicon(data, exclude=scored if args.dataset == "babe" else ())
     result: dict = {
@@ -89,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "documents": len(scored),
         "date": date.today().isoformat(),
         "machine": machine(),
-        "model": {k: model.meta.get(k) for k in ("trained", "seconds", "tokens")},
+        "model": {k: default_model().meta.get(k) for k in ("trained", "seconds", "tokens")},
         "analyze_s": round(analyze_s, 1),
     }
     if args.dataset == "basil":
@@ -112,6 +108,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--limit", type=int, default=None, help="score the first N documents")
     parser.add_argument("--workers", type=int, default=1)
     return parser
+
+
+def unseen(dataset: str, docs: Sequence[bias.Doc]) -> list[bias.Doc]:
+    """The documents the shipped loaded-word model was not trained on."""
+    seen = set(default_model().trained_on.get(dataset, ()))
+    return [d for d in docs if d.key not in seen]
+
+
+def analyse(docs: Sequence[bias.Doc], *, workers: int = 1) -> dict[str, Analysis]:
+    """counterpoint's analysis of each document, by document key."""
+    articles = [_article(d) for d in docs]
+    return {d.key: x for d, x in zip(docs, analyze_many(articles, workers=workers))}
 
 
 def _article_id(doc: bias.Doc) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from counterpoint.analyze import analyze, analyze_many
+from counterpoint.analyze import analyze
 from counterpoint.analyze.loaded import default_model
 from counterpoint.analyze.nlp import load_nlp
 from counterpoint.analyze.attribution import find_attributions
@@ -237,28 +237,23 @@ needs_eval = pytest.mark.skipif(not (EVAL / "basil").is_dir(), reason="../shared
 
 
 def _held_out(dataset: str, count: int) -> list[bias.Doc]:
-    seen = set(default_model().trained_on.get(dataset, ()))
-    return [d for d in bias.load(dataset, EVAL) if d.key not in seen][:count]
+    return bench.unseen(dataset, bias.load(dataset, EVAL))[:count]
 
 
 @needs_eval
 def test_basil_voice_floor():
     docs = bias.load("basil", EVAL)[:30]  # voice is not learned: any BASIL articles will do
-    voice = bench.score_voice(docs, _analyses(docs))
+    voice = bench.score_voice(docs, bench.analyse(docs))
     assert voice["voiced_spans"] >= 30
     assert voice["voice_accuracy"] >= VOICE_FLOOR
     assert voice["voice_accuracy"] > voice["baseline_quote_marks_voice_accuracy"]
     assert voice["speaker_accuracy"] >= SPEAKER_FLOOR
 
 
-def _analyses(docs: list[bias.Doc]) -> dict:
-    return {d.key: x for d, x in zip(docs, analyze_many([bench._article(d) for d in docs]))}
-
-
 @needs_eval
 def test_babe_floor():
     docs = _held_out("babe", 200)
-    result = bench.score_babe(docs, _analyses(docs), set())
+    result = bench.score_babe(docs, bench.analyse(docs), set())
     assert result["token_f1"] >= BABE_TOKEN_FLOOR
     assert result["sentence_f1"] >= BABE_SENTENCE_FLOOR
 
@@ -266,7 +261,7 @@ def test_babe_floor():
 @needs_eval
 def test_ptc_floor():
     docs = _held_out("ptc", 12)
-    result = bench.score_ptc(docs, _analyses(docs), set())
+    result = bench.score_ptc(docs, bench.analyse(docs), set())
     assert result["loaded_language_f1_overlap"] >= PTC_FLOOR
     assert result["loaded_language_f1_overlap"] > result[
         "baseline_designations_loaded_language_f1_overlap"]

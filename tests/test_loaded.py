@@ -67,14 +67,13 @@ needs_eval = pytest.mark.skipif(not (EVAL / "basil").is_dir(), reason="../shared
 
 
 def _held_out(dataset: str, count: int) -> list[bias.Doc]:
-    seen = set(default_model().trained_on.get(dataset, ()))
-    return [d for d in bias.load(dataset, EVAL) if d.key not in seen][:count]
+    return bench.unseen(dataset, bias.load(dataset, EVAL))[:count]
 
 
 @needs_eval
 def test_basil_lexical_bias_floor():
     docs = _held_out("basil", 15)
-    analyses = {d.key: x for d, x in zip(docs, analyze_many([bench._article(d) for d in docs]))}
+    analyses = bench.analyse(docs)
     gold = [(d.key, g.start, g.end) for d in docs for g in d.spans]
     found = bench.overlap(bench.loaded_spans(docs, analyses), gold)
     assert found.f1 >= BASIL_FLOOR
