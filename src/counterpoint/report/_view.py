@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import jinja2
 
 STATUS_LABELS = {
     "conflicting": "conflicting",
@@ -27,6 +30,27 @@ VOICE_LABELS = {
     "attributed": "attributed to a source",
 }
 UNLINKED = "(unlinked)"
+
+
+def safe_url(url: Any) -> str | None:
+    """``url`` when it is a plain http(s) address, else None (no ``javascript:`` links)."""
+    if isinstance(url, str) and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+def templates(folder: Path) -> jinja2.Environment:
+    """A Jinja environment over ``folder``: autoescaped, strict about missing values, with
+    the ``safe_url`` filter."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["safe_url"] = safe_url
+    return env
 
 
 @dataclass(slots=True)

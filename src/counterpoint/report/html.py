@@ -56,22 +56,7 @@ def render_html(document: dict[str, Any]) -> str:
 
 @cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["safe_url"] = _safe_url
-    return env
-
-
-def _safe_url(url: Any) -> str | None:
-    """The URL if it is plain http(s), else None (no ``javascript:`` links)."""
-    if isinstance(url, str) and re.match(r"https?://", url.strip(), re.IGNORECASE):
-        return url.strip()
-    return None
+    return _view.templates(_TEMPLATES)
 
 
 @dataclass(slots=True)
@@ -108,7 +93,7 @@ class _EventPage:
                 view=article,
                 color=colors[article.outlet],
                 body=_highlight(article.text, spans.get(article.id, [])),
-                link=_safe_url(article.url) or _safe_url(article.source),
+                link=_view.safe_url(article.url) or _view.safe_url(article.source),
             )
             for article in view.articles
         ]

@@ -48,7 +48,7 @@ def event_page(comparison: Comparison, analyses: dict[str, Analysis]) -> dict[st
             body=highlight(
                 article.text, marks.get(article.id, []), body_start=bodies[article.id].body_start
             ),
-            link=safe_url(article.url),
+            link=_view.safe_url(article.url),
         )
         for article in view.articles
     ]
@@ -62,13 +62,6 @@ def event_page(comparison: Comparison, analyses: dict[str, Analysis]) -> dict[st
         "timeline": timeline(view, analyses, colours),
         "facts_by_status": _fact_counts(document),
     }
-
-
-def safe_url(url: Any) -> str | None:
-    """``url`` when it is a plain http(s) address, else None (no ``javascript:`` links)."""
-    if isinstance(url, str) and url.strip().lower().startswith(("http://", "https://")):
-        return url.strip()
-    return None
 
 
 def _fact_counts(document: dict) -> dict[str, int]:

@@ -31,20 +31,13 @@ router = APIRouter(include_in_schema=False)
 
 @cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = _view.templates(TEMPLATES)
     env.globals.update(
         voices=_view.VOICES,
         voice_labels=_view.VOICE_LABELS,
         status_labels=_view.STATUS_LABELS,
         number=_view.number,
     )
-    env.filters["safe_url"] = pages.safe_url
     env.filters["dates"] = _dates
     env.filters["basename"] = lambda source: re.split(r"[\\/]", str(source))[-1]
     return env
