@@ -367,6 +367,9 @@ class Grouper:
         self._placed = list(placed)
         self._arrival = {article_id: n for n, (article_id, *_) in enumerate(self._placed)}
         self._when: dict[str, date | None] = {p[0]: p[3] for p in self._placed}
+        self._weights: dict[str, dict[str, float]] = {}
+        """TF-IDF weights of the articles placed since the last :meth:`observe`, kept for
+        :meth:`refine` (the term statistics have not changed since)."""
 
     # --- placing articles ---------------------------------------------------------------
 
@@ -378,6 +381,7 @@ class Grouper:
 
     def observe(self, profiles: Iterable[Profile]) -> None:
         """Count the terms of articles about to be placed, so IDF weights include them."""
+        self._weights.clear()
         for item in profiles:
             self.stats.observe(item.terms)
 
@@ -385,7 +389,7 @@ class Grouper:
         """Place one observed article; returns the id of its event."""
         settings = self.settings
         index = self._neighbours(item.vector.shape[0])
-        weights = self._tfidf(item.terms)
+        weights = self._weights[item.article_id] = self._tfidf(item.terms)
         keys = index.search(item.vector, item.when, settings.neighbours, settings.min_similarity)
 
         original = self._original(item, keys)
@@ -439,7 +443,7 @@ class Grouper:
             current = self._events[self.event_of(item.article_id)]
             if item.article_id in current.copies or item.article_id in current.copies.values():
                 continue
-            weights = self._tfidf(item.terms)
+            weights = self._weights.get(item.article_id) or self._tfidf(item.terms)
             keys = index.search(
                 item.vector, item.when, settings.neighbours, settings.min_similarity
             )
