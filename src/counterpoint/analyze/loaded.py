@@ -177,16 +177,32 @@ class LoadedModel:
         """
         bias = self.intercepts[domain or self.domain]
         context = self._context_logits(doc, states)
-        weights = self.weights
         out = []
-        for i, token in enumerate(doc):
-            if token.pos_ in _SKIP_POS or not any(c.isalpha() for c in token.text):
+        for i, words in enumerate(self._word_logits(doc)):
+            if words is None:
                 out.append(0.0)
                 continue
-            z = bias + sum(weights.get(f, 0.0) for f in features(doc, i, self.sentiment))
+            z = bias + words
             z += float(context[i])
             out.append(1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0)
         return out
+
+    def _word_logits(self, doc) -> list[float | None]:
+        """Each token's summed feature weights (None for punctuation and numbers), kept in
+        the doc's ``user_data``: choosing the sentences to encode and scoring them with
+        context read the same features."""
+        kept = doc.user_data.get("counterpoint.loaded")
+        if kept is not None and kept[0] is self:
+            return kept[1]
+        weights, sentiment = self.weights, self.sentiment
+        logits = [
+            None
+            if token.pos_ in _SKIP_POS or not any(c.isalpha() for c in token.text)
+            else sum(weights.get(f, 0.0) for f in features(doc, i, sentiment))
+            for i, token in enumerate(doc)
+        ]
+        doc.user_data["counterpoint.loaded"] = (self, logits)
+        return logits
 
     def context_states(self, docs: Sequence, *, domain: str | None = None,
                        embedder=None) -> list[np.ndarray]:
@@ -244,8 +260,9 @@ class LoadedModel:
         if not self.expand.get(domain or self.domain, False):
             return list(runs)
         merged: list[LoadedSpan] = []
+        chunks = list(doc.noun_chunks)
         for span in runs:
-            a, b = phrase(doc, span.start, span.end)
+            a, b = phrase(doc, span.start, span.end, chunks)
             if merged and a < merged[-1].end:
                 last = merged.pop()
                 a, b = min(a, last.start), max(b, last.end)
@@ -274,19 +291,25 @@ def _runs(doc, scores: list[float], cut: float) -> Iterator[LoadedSpan]:
         i = end + 1
 
 
-def phrase(doc, start: int, end: int) -> tuple[int, int]:
+def phrase(doc, start: int, end: int, chunks: Sequence | None = None) -> tuple[int, int]:
     """Tokens ``start:end`` grown to their phrase, within their sentence: the word a loaded
     modifier qualifies ("disastrous" -> "disastrous deal", up to two words on), and any
-    noun chunk they touch, without its determiner ("nuclear deal")."""
+    noun chunk they touch, without its determiner ("nuclear deal").
+
+    ``chunks`` are the doc's noun chunks, for a caller growing many runs of one doc
+    (a sentence's noun chunks are found by reading the whole doc's)."""
     sentence = doc[start].sent
+    if chunks is None:
+        chunks = sentence.noun_chunks
     lo, hi = start, end
     for token in doc[start:end]:
         head = token.head
         if (token.dep_ in ("amod", "advmod", "compound", "npadvmod") and end <= head.i < end + 3
                 and head.pos_ in ("NOUN", "PROPN", "ADJ", "VERB") and head.i < sentence.end):
             hi = max(hi, head.i + 1)
-    for chunk in sentence.noun_chunks:
-        if chunk.start < end and start < chunk.end:
+    for chunk in chunks:
+        if (chunk.start < end and start < chunk.end
+                and sentence.start <= chunk.start and chunk.end <= sentence.end):
             first = chunk.start
             while first < chunk.end and doc[first].dep_ in ("det", "poss", "case"):
                 first += 1
