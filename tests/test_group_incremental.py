@@ -76,6 +76,30 @@ def test_unrelated_events_do_not_merge():
     assert grouper.merges == {}
 
 
+def test_past_a_few_thousand_articles_a_week_the_approximate_index_groups_alike(monkeypatch):
+    """A week holding more than ``exact_up_to`` articles is searched through an HNSW index
+    (built when first searched): it must find the neighbours exact search finds."""
+    rng = np.random.default_rng(11)
+    centres = rng.normal(size=(30, 384)).astype(np.float32)
+    profiles = []
+    for n in range(150):
+        k = n % 30  # articles of the 30 events arrive interleaved
+        vector = centres[k] + 0.35 * rng.normal(size=384).astype(np.float32)
+        terms = {f"place{k}": 1.0, f"person{k}": 1.0, f"filler{n}": 1.0}
+        profiles.append(made_up(f"a{n}", vector / np.linalg.norm(vector), terms))
+
+    def grouping() -> dict[str, tuple[str, ...]]:
+        grouper = Grouper()
+        place_all(grouper, profiles)
+        grouper.refine(profiles)
+        return {e.id: e.article_ids for e in grouper.events()}
+
+    exact = grouping()
+    monkeypatch.setattr("counterpoint.group._Bucket.exact_up_to", 20)
+    assert grouping() == exact
+    assert len(exact) == 30 and {len(ids) for ids in exact.values()} == {5}
+
+
 def test_a_second_look_moves_an_early_article_to_the_event_that_grew_after_it():
     filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
     harbour = made_up("harbour", unit(1, 0), {"harbour": 1.0, "fire": 1.0, "crane": 1.0})

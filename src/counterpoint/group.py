@@ -243,7 +243,11 @@ class EventState:
 
 
 class _Bucket:
-    """Vectors searched exactly while few, through an HNSW index (usearch) beyond that."""
+    """Vectors searched exactly while few, through an HNSW index (usearch) beyond that.
+
+    The index is built at the first search that needs it, so a bucket that is filled but
+    seldom searched (the one over all dated articles, searched for undated ones) costs
+    little to fill."""
 
     exact_up_to = 4096
 
@@ -263,7 +267,10 @@ class _Bucket:
         self.keys.append(key)
         if self.index is not None:
             self.index.add(key, vector)
-        elif n + 1 > self.exact_up_to:
+
+    def search(self, vector: np.ndarray, count: int, floor: float) -> list[int]:
+        """Keys of up to ``count`` nearest vectors with a cosine of at least ``floor``."""
+        if self.index is None and len(self.keys) > self.exact_up_to:
             from usearch.index import Index
 
             self.index = Index(
@@ -273,10 +280,7 @@ class _Bucket:
                 expansion_add=32,
                 expansion_search=48,
             )
-            self.index.add(np.asarray(self.keys), self.vectors[: n + 1])
-
-    def search(self, vector: np.ndarray, count: int, floor: float) -> list[int]:
-        """Keys of up to ``count`` nearest vectors with a cosine of at least ``floor``."""
+            self.index.add(np.asarray(self.keys), self.vectors[: len(self.keys)])
         if self.index is not None:
             found = self.index.search(vector, count)
             return [int(k) for k, d in zip(found.keys, found.distances) if 1.0 - d >= floor]
