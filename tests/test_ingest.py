@@ -98,6 +98,25 @@ def test_txt_text_is_stored_exactly(tmp_path: Path, data: bytes, text: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Quake kills 23 in Valdoria\n\nA strong earthquake struck.", "Quake kills 23 in Valdoria"),
+        ("  Arson in Alaska: a pattern?  \r\n\r\nBody.", "Arson in Alaska: a pattern?"),
+        ("A strong earthquake struck.\n\nRescuers dug.", None),  # a sentence, not a headline
+        ("Officials said:\n\nthe toll rose.", None),
+        ("Quake kills 23\nin Valdoria\n\nBody.", None),  # no blank line under the first line
+        ("Quake kills 23 in Valdoria\n\n  \n", None),  # nothing under it
+        (" date 2024-11-29 TEHRAN - Body.\n\nMore.", None),
+        ("x" * 201 + "\n\nBody.", None),
+    ],
+)
+def test_txt_headline_line_gives_the_title(tmp_path: Path, text: str, title: str | None) -> None:
+    [article] = read_file(write(tmp_path, "paper.txt", text))
+    assert article.title == title
+    assert article.text == text  # the headline stays part of the stored text
+
+
+@pytest.mark.parametrize(
     ("text", "published", "dateline", "body"),
     [
         (" date 2024-11-29 TEHRAN - Body.", date(2024, 11, 29), "TEHRAN", "Body."),

@@ -27,7 +27,7 @@ from counterpoint.errors import StoreError
 from counterpoint.store import Store
 from counterpoint.web import create_app
 from counterpoint.web.highlight import Mark, highlight
-from counterpoint.web.jobs import safe_name
+from counterpoint.web.jobs import Pasted, from_pasted, safe_name
 from tests.conftest import EXAMPLES
 
 BASE = "http://127.0.0.1"
@@ -495,3 +495,10 @@ def test_highlight_keeps_the_text_and_marks_every_span(text, raw):
         pieces = re.findall(rf'<span class="[^"]*" [^>]*data-{mark.kind}="[^"]*\b{mark.key}\b[^"]*"'
                             rf'[^>]*>([^<]*)</span>', markup)
         assert html.unescape("".join(pieces)) == text[mark.start:mark.end]
+
+
+def test_a_pasted_text_takes_its_headline_as_title_unless_one_is_given():
+    text = "Quake kills 23 in Valdoria\n\nA strong earthquake struck on Tuesday."
+    assert from_pasted(Pasted(text=text)).title == "Quake kills 23 in Valdoria"
+    assert from_pasted(Pasted(text=text, title="Given")).title == "Given"
+    assert from_pasted(Pasted(text="One paragraph. No headline.")).title is None

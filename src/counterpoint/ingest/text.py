@@ -1,4 +1,5 @@
-"""Plain text -> Article, reading an optional `` date 2024-11-29 TEHRAN - `` prefix."""
+"""Plain text -> Article, reading an optional `` date 2024-11-29 TEHRAN - `` prefix, or a
+headline on the first line with a blank line under it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ _PREFIX = re.compile(
     r"\s*date[ \t]+(?P<date>\d{4}-\d{2}-\d{2})[ \t]+(?P<place>[^\n]{1,60}?)[ \t]+[-\u2013][ \t]+"
 )
 _PLACE = re.compile(r"[^\W\d_](?:[^\W\d_]|[.'\u2019-]| (?=[^\W\d_]))*")
+_HEADLINE = re.compile(r"[ \t]*(?P<title>[^\n]+?)[ \t]*\r?\n[ \t]*\r?\n")
+HEADLINE_CHARACTERS = 200
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +44,21 @@ def parse_prefix(text: str) -> Prefix | None:
     except ValueError:
         return None
     return Prefix(published=published, dateline=place, end=found.end())
+
+
+def headline(text: str) -> str | None:
+    """The first line of ``text`` when it stands alone as a headline: a blank line under it,
+    body text after, at most ``HEADLINE_CHARACTERS`` long, and not ending as a sentence or
+    clause does (``.``, ``,``, ``;``, ``:``)."""
+    found = _HEADLINE.match(text)
+    if found is None or not text[found.end() :].strip():
+        return None
+    title = found.group("title")
+    if len(title) > HEADLINE_CHARACTERS or title.endswith((".", ",", ";", ":")):
+        return None
+    if parse_prefix(text) is not None:
+        return None
+    return title
 
 
 def article_id(text: str, *, url: str | None = None) -> str:
@@ -84,6 +102,7 @@ def article_from_text(
 
 
 def read_txt(path: Path, *, source: str, outlet: str) -> Article:
-    """One ``.txt`` file: its whole decoded text is the article text."""
+    """One ``.txt`` file: its whole decoded text is the article text, and a headline on its
+    first line (:func:`headline`) is also its title."""
     text = decode_file(path.read_bytes(), source=source)
-    return article_from_text(text, source=source, outlet=outlet)
+    return article_from_text(text, source=source, outlet=outlet, title=headline(text))

@@ -252,6 +252,7 @@ def read_uploads(
 
 
 def from_pasted(pasted: Pasted) -> Article:
+    from counterpoint.ingest.text import headline
     from counterpoint.ingest.urls import url_host
 
     source = pasted.url or "pasted text"
@@ -260,7 +261,7 @@ def from_pasted(pasted: Pasted) -> Article:
         pasted.text,
         source=source,
         outlet=outlet,
-        title=pasted.title,
+        title=pasted.title or headline(pasted.text),
         published=pasted.published,
         url=pasted.url,
     )
