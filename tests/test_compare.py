@@ -10,6 +10,7 @@ import pytest
 from counterpoint.analyze import analyze_many
 from counterpoint.analyze.embed import default_embedder
 from counterpoint.compare import compare
+from counterpoint.compare.details import differences
 from counterpoint.compare.figures import admits
 from counterpoint.compare.summary import neutral_words
 from counterpoint.ingest import article_from_text
@@ -73,6 +74,36 @@ def test_same_happening_in_different_places_conflicts_on_place():
     kinds = {d.kind: {v.text for v in d.values} for d in conflicting[0].differences}
     assert kinds == {"place": {"Aleppo", "Idlib"}}
     assert "Aleppo" in conflicting[0].note and "Idlib" in conflicting[0].note
+
+
+def test_reports_naming_different_perpetrators_conflict_on_agent():
+    comparison = _compare({
+        "a": "The convoy was attacked by Hamas near the border on Monday, the army said.",
+        "b": "The convoy was attacked by Hezbollah near the border on Monday, the army said.",
+    })
+    [fact] = [f for f in comparison.facts if f.status == "conflicting"]
+    kinds = {d.kind: {v.text for v in d.values} for d in fact.differences}
+    assert kinds == {"agent": {"Hamas", "Hezbollah"}}
+
+
+def test_an_agent_the_other_report_names_elsewhere_is_no_conflict():
+    # "a rebuke by the administration" is not a different inviter: the other report names
+    # Boehner too, and "House Speaker John Boehner" is one agent, not "House" alone
+    texts = {
+        "art_a": "Netanyahu was invited by House Speaker John Boehner, without first "
+        "conferring with the White House.",
+        "art_b": "It was the strongest rebuke by the Obama administration since Netanyahu "
+        "accepted an invitation from Speaker John Boehner.",
+        "art_c": "Netanyahu was invited by Senate leader Mitch McConnell, without first "
+        "consulting the president.",
+    }
+    articles = [Article(id=k, text=t, outlet=k, source=k) for k, t in texts.items()]
+    analyses = {a.id: an for a, an in zip(articles, analyze_many(articles))}
+    entity_of = {}  # no entities resolved: name words alone decide
+    assert differences([("art_a", 0), ("art_b", 0)], analyses, entity_of) == ()
+    [agent] = differences([("art_a", 0), ("art_c", 0)], analyses, entity_of)
+    assert agent.kind == "agent"
+    assert [v.text for v in agent.values] == ["House Speaker John Boehner", "Senate"]
 
 
 def test_counts_that_no_number_fits_conflict_and_stand_side_by_side():

@@ -14,8 +14,9 @@ off its sentence:
   nest, they do not conflict);
 - **date**: the calendar days it names, leaving out the day a source spoke on
   ("reported Thursday"); two differ by more than a day;
-- **agent**: who did it, named after "by" ("carried out by HTS", "killed by
-  Israeli forces"); two differ when they share no entity and no name word.
+- **agent**: who did it, named after a verb and "by" ("carried out by HTS", "killed
+  by Israeli forces"); two differ when they follow the same verb, share no entity and
+  no name word, and neither sentence names the other's agent anywhere.
 
 Vague or missing details never conflict: an outlet that does not say where is not
 contradicting one that does.
@@ -31,8 +32,8 @@ from counterpoint.model import Analysis, Difference, Ref, Span
 
 AGENT_TYPES = ("ORG", "PERSON", "NORP", "GPE")
 _AGENT = re.compile(
-    r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:(?:members|fighters|forces|militants|supporters)"
-    r"\s+(?:of|from)\s+(?:the\s+)?)?$",
+    r"\b(?P<verb>[a-z]+)\s+by\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?:(?:members|fighters|forces|militants|supporters)\s+(?:of|from)\s+(?:the\s+)?)?$",
     re.I,
 )
 _PLACE = re.compile(
@@ -177,19 +178,34 @@ def _is_country(text: str) -> bool:
     return lower in COUNTRIES or lower.rsplit(" ", 1)[-1] in COUNTRIES
 
 
-def _disjoint(values, entity_of) -> tuple[Ref, ...]:
-    """Two articles' versions that share no entity and no name word, else ()."""
+def _disjoint(values, entity_of, named=None) -> tuple[Ref, ...]:
+    """Two articles' versions that share no entity and no name word, else (). With
+    ``named`` (per article, every name in its version's sentence), each version must
+    also share nothing with the names of the other's sentence."""
+    named = named or values
     articles = list(values)
     for i, a in enumerate(articles):
         for b in articles[i + 1 :]:
-            ids_a = {entity_of.get((a, m.start)) for m in values[a]} - {None}
-            ids_b = {entity_of.get((b, m.start)) for m in values[b]} - {None}
-            words_a = set().union(*(_words(m.text) for m in values[a]))
-            words_b = set().union(*(_words(m.text) for m in values[b]))
-            if ids_a & ids_b or words_a & words_b or not words_a or not words_b:
+            if not _words_of(values[a]) or not _words_of(values[b]):
+                continue
+            if _share(a, values[a], b, named[b], entity_of) or _share(
+                b, values[b], a, named[a], entity_of
+            ):
                 continue
             return (_ref(a, values[a][0]), _ref(b, values[b][0]))
     return ()
+
+
+def _share(a: str, these, b: str, those, entity_of) -> bool:
+    """Whether mentions ``these`` of article ``a`` and ``those`` of ``b`` share an entity or
+    a name word."""
+    ids_a = {entity_of.get((a, m.start)) for m in these} - {None}
+    ids_b = {entity_of.get((b, m.start)) for m in those} - {None}
+    return bool(ids_a & ids_b or _words_of(these) & _words_of(those))
+
+
+def _words_of(spans) -> set[str]:
+    return set().union(*(_words(m.text) for m in spans))
 
 
 def _place(members, analyses, entity_of) -> tuple[Ref, ...]:
@@ -231,16 +247,54 @@ def _located(sentence) -> list[Span]:
 
 
 def _agent(members, analyses, entity_of) -> tuple[Ref, ...]:
-    agents: dict[str, list] = {}
+    """Who did it, per article: the names after "<verb> by", with the names that run on
+    from them ("invited by House Speaker John Boehner" is one agent). Two versions differ
+    only for the same verb ("killed by Hamas", "killed by Hezbollah"), and only when neither
+    sentence names the other's agent anywhere."""
+    runs: dict[str, dict[str, list[list]]] = {}  # article -> verb -> runs of names
+    named: dict[str, list] = {}
+    sentences = {}
     for article_id, index in members:
         analysis = analyses[article_id]
-        sentence = _sentence(analysis, index)
-        for m in analysis.mentions:
-            if m.sentence != index or m.type not in AGENT_TYPES:
-                continue
-            if _AGENT.search(sentence.text[: m.start - sentence.start]):
-                agents.setdefault(article_id, []).append(m)
-    return _disjoint(agents, entity_of) if len(agents) > 1 else ()
+        sentence = sentences[article_id] = _sentence(analysis, index)
+        names = named[article_id] = [
+            m for m in analysis.mentions if m.sentence == index and m.type in AGENT_TYPES
+        ]
+        last = None
+        for m in names:
+            if last and _NAME_RUN.fullmatch(_between(sentence, last[-1].end, m.start)):
+                last.append(m)
+            elif found := _AGENT.search(_between(sentence, sentence.start, m.start)):
+                last = [m]
+                verbs = runs.setdefault(article_id, {})
+                verbs.setdefault(found.group("verb").lower(), []).append(last)
+            else:
+                last = None
+    verbs = {v for found in runs.values() for v in found}
+    for verb in sorted(verbs):
+        agents = {
+            a: [m for run in found[verb] for m in run] for a, found in runs.items() if verb in found
+        }
+        pair = _disjoint(agents, entity_of, named) if len(agents) > 1 else ()
+        if pair:
+            return tuple(_whole(ref, runs[ref.article][verb], sentences) for ref in pair)
+    return ()
+
+
+def _whole(ref: Ref, runs: list[list], sentences) -> Ref:
+    """The agent ``ref`` starts, as the whole run of names: "House Speaker John Boehner"."""
+    run = next(r for r in runs if r[0].start == ref.start)
+    text = _between(sentences[ref.article], run[0].start, run[-1].end)
+    return Ref(article=ref.article, start=run[0].start, end=run[-1].end, text=text)
+
+
+_NAME_RUN = re.compile(r"(?:\s+[A-Z][\w.'’-]*)*\s+")
+"""Between two names of one agent: capitalised words only ("House Speaker John Boehner")."""
+
+
+def _between(sentence, start: int, end: int) -> str:
+    """The sentence's text between two offsets of its article."""
+    return sentence.text[max(0, start - sentence.start) : max(0, end - sentence.start)]
 
 
 def _date(members, analyses, entity_of) -> tuple[Ref, ...]:
