@@ -156,6 +156,26 @@ def test_stance_only_names_what_the_source_is_for_or_against(text, kind):
     assert only(text).kind == kind
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # the name that ends the source phrase is who spoke
+        ("Secretary of State John Kerry said the talks would resume.", "John Kerry"),
+        ("The UK-based Syrian Observatory for Human Rights said 130 people were killed.",
+         "Syrian Observatory for Human Rights"),
+        ("Josh Earnest, the White House press secretary, said the comments were consistent.",
+         "Josh Earnest"),
+        # a name that only qualifies the phrase is not: the phrase is
+        ("U.S. and Iranian officials said progress was made this week.",
+         "U.S. and Iranian officials"),
+        ("More than a dozen House and Senate Democrats said they would skip the speech.",
+         "More than a dozen House and Senate Democrats"),
+    ],
+)
+def test_speaker_is_the_name_heading_the_source_or_else_the_phrase(text, speaker):
+    assert only(text).speaker == speaker
+
+
 def test_who_takes_the_noun_it_refers_to_as_speaker():
     assert only("Clinton, who said she would win, smiled.").speaker == "Clinton"
 

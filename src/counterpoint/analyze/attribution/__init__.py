@@ -157,12 +157,27 @@ def _finish(ctx: Context, found: list[Draft], offset: int, mentions) -> list[Att
     return out
 
 
+SPEAKER_WORDS = 8
+"""The longest source phrase given whole as a speaker ("more than a half-dozen House and
+Senate Democrats"); a longer one is named by its longest name, or cut."""
+
+
 def _speaker(source_text: str, start: int, end: int, mentions) -> str | None:
-    """A name for the source: its longest named mention, else the phrase minus articles."""
+    """A name for the source: the name that ends its phrase ("Secretary of State John Kerry",
+    "the UK-based Syrian Observatory"; an apposition after a comma aside), else the phrase
+    itself, minus articles ("U.S. and Iranian officials", not "U.S.")."""
+    core = source_text.split(",")[0].rstrip()
     inside = [m for m in mentions if start <= m.start and m.end <= end and m.type != "NORP"]
-    if inside:
-        return max(inside, key=lambda m: m.end - m.start).text
-    words = source_text.split()
+    if not inside:
+        longest = None
+    else:
+        heads = [m for m in inside if m.end == start + len(core)]
+        longest = max(heads or inside, key=lambda m: m.end - m.start)
+        if heads:
+            return longest.text
+    words = core.split()
     while words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
-    return " ".join(words[:6]) or None
+    if longest is not None and len(words) > SPEAKER_WORDS:
+        return longest.text
+    return " ".join(words[:SPEAKER_WORDS]) or None
