@@ -54,6 +54,9 @@ def test_context_changes_word_scores_and_can_be_left_out():
         ("They signed a disastrous nuclear deal.", "disastrous", "disastrous nuclear deal"),
         ("The mayor called the plan a sham yesterday.", "sham", "sham"),
         ("Protesters were brutally beaten by police.", "brutally", "brutally beaten"),
+        # not across a quotation mark: the quoted word is someone's, the noun the writer's
+        ("It will be a “destructive” force in relations.", "destructive", "destructive"),
+        ("Critics called it a disastrous “deal”.", "disastrous", "disastrous"),
     ],
 )
 def test_a_loaded_core_grows_to_its_phrase(text, core, grown):

@@ -294,7 +294,8 @@ def _runs(doc, scores: list[float], cut: float) -> Iterator[LoadedSpan]:
 def phrase(doc, start: int, end: int, chunks: Sequence | None = None) -> tuple[int, int]:
     """Tokens ``start:end`` grown to their phrase, within their sentence: the word a loaded
     modifier qualifies ("disastrous" -> "disastrous deal", up to two words on), and any
-    noun chunk they touch, without its determiner ("nuclear deal").
+    noun chunk they touch, without its determiner ("nuclear deal"), never across a
+    quotation mark.
 
     ``chunks`` are the doc's noun chunks, for a caller growing many runs of one doc
     (a sentence's noun chunks are found by reading the whole doc's)."""
@@ -315,6 +316,10 @@ def phrase(doc, start: int, end: int, chunks: Sequence | None = None) -> tuple[i
                 first += 1
             if first < chunk.end:
                 lo, hi = min(lo, first), max(hi, chunk.end)
+    # a phrase does not reach across a quotation mark: a quoted "destructive" force is
+    # someone's word next to the writer's, not one phrase
+    hi = next((i for i in range(end, hi) if doc[i].is_quote), hi)
+    lo = next((i + 1 for i in range(start - 1, lo - 1, -1) if doc[i].is_quote), lo)
     return lo, hi
 
 
