@@ -54,6 +54,21 @@ def assert_spans_hold(art: Article, analysis: Analysis) -> None:
             assert any((o.start, o.end) == m.alias_of for o in analysis.mentions), m
 
 
+def test_a_closing_quote_stays_with_its_paragraph():
+    text = (
+        '"It has always been bipartisan. We need to keep it that way."\n\n'
+        "Her statement was the toughest yet. Officials had said little."
+    )
+    analysis = run(text)
+    assert_spans_hold(article(text), analysis)
+    assert [s.text for s in analysis.sentences] == [
+        '"It has always been bipartisan.',
+        'We need to keep it that way."',
+        "Her statement was the toughest yet.",
+        "Officials had said little.",
+    ]
+
+
 # --- figures ---------------------------------------------------------------------------------
 
 

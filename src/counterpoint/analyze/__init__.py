@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -134,6 +135,8 @@ def _analyze_doc(article: Article, doc, embedding: tuple[float, ...], states=Non
 
 
 def _sentences(doc, offset: int) -> list[Sentence]:
+    """The doc's sentences, stripped; a closing quotation mark that the parser put at the
+    start of the next paragraph (``... that way."`` + blank line) goes back to its sentence."""
     out = []
     for sent in doc.sents:
         text = sent.text
@@ -141,8 +144,22 @@ def _sentences(doc, offset: int) -> list[Sentence]:
         if not stripped:
             continue
         start = offset + sent.start_char + (len(text) - len(text.lstrip()))
+        stray = _STRAY_QUOTE.match(stripped)
+        if stray and out:
+            last = out[-1]
+            end = start + 1
+            out[-1] = Sentence(
+                start=last.start, end=end, text=doc.text[last.start - offset : end - offset]
+            )
+            start, stripped = start + stray.end(), stripped[stray.end() :]
+            if not stripped:
+                continue
         out.append(Sentence(start=start, end=start + len(stripped), text=stripped))
     return out
+
+
+_STRAY_QUOTE = re.compile(r"[\"”’»]\s*\n\s*")
+"""A closing quotation mark, then a line break: the end of the paragraph above."""
 
 
 def _lemmas(doc, sentence: Sentence, offset: int) -> tuple[str, ...]:
