@@ -135,31 +135,43 @@ def _analyze_doc(article: Article, doc, embedding: tuple[float, ...], states=Non
 
 
 def _sentences(doc, offset: int) -> list[Sentence]:
-    """The doc's sentences, stripped; a closing quotation mark that the parser put at the
-    start of the next paragraph (``... that way."`` + blank line) goes back to its sentence."""
-    out = []
+    """The doc's sentences, stripped, and cut at blank lines: a paragraph break always ends
+    a sentence (a headline or a subhead without a full stop does not run into the paragraph
+    under it). A closing quotation mark that the parser put at the start of the next
+    paragraph (``... that way."`` + line break) goes back to its sentence."""
+    out: list[Sentence] = []
     for sent in doc.sents:
-        text = sent.text
-        stripped = text.strip()
-        if not stripped:
-            continue
-        start = offset + sent.start_char + (len(text) - len(text.lstrip()))
-        stray = _STRAY_QUOTE.match(stripped)
-        if stray and out:
-            last = out[-1]
-            end = start + 1
-            out[-1] = Sentence(
-                start=last.start, end=end, text=doc.text[last.start - offset : end - offset]
-            )
-            start, stripped = start + stray.end(), stripped[stray.end() :]
-            if not stripped:
-                continue
-        out.append(Sentence(start=start, end=start + len(stripped), text=stripped))
+        base = offset + sent.start_char
+        for a, b in _pieces(sent.text):
+            start, text = base + a, sent.text[a:b]
+            stray = _STRAY_QUOTE.match(text)
+            if stray and out:
+                last, end = out[-1], start + 1
+                out[-1] = Sentence(
+                    start=last.start, end=end, text=doc.text[last.start - offset : end - offset]
+                )
+                start, text = start + stray.end(), text[stray.end() :]
+                if not text:
+                    continue
+            out.append(Sentence(start=start, end=start + len(text), text=text))
     return out
 
 
-_STRAY_QUOTE = re.compile(r"[\"”’»]\s*\n\s*")
-"""A closing quotation mark, then a line break: the end of the paragraph above."""
+def _pieces(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each stretch of ``text`` between blank lines, stripped."""
+    at = 0
+    for found in [*_BLANK_LINE.finditer(text), None]:
+        stop = found.start() if found else len(text)
+        piece = text[at:stop]
+        if piece.strip():
+            yield at + len(piece) - len(piece.lstrip()), stop - (len(piece) - len(piece.rstrip()))
+        if found:
+            at = found.end()
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_STRAY_QUOTE = re.compile(r"[\"”’»](?:\s*\n\s*|$)")
+"""A closing quotation mark, then a line break (or nothing): the end of the paragraph above."""
 
 
 def _lemmas(doc, sentence: Sentence, offset: int) -> tuple[str, ...]:
