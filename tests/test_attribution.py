@@ -176,6 +176,22 @@ def test_speaker_is_the_name_heading_the_source_or_else_the_phrase(text, speaker
     assert only(text).speaker == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "source", "content"),
+    [
+        ("The plan, said the mayor, will cost millions.", "the mayor",
+         ["The plan", "will cost millions"]),
+        ("The bridge, said Governor Tom Reyes, would reopen on Monday.", "Governor Tom Reyes",
+         ["The bridge", "would reopen on Monday"]),
+        ("The toll, officials said, could rise.", "officials", ["The toll", "could rise"]),
+    ],
+)
+def test_a_cue_set_inside_the_clause_it_reports(text, source, content):
+    a = only(text)
+    assert a.source.text == source
+    assert [p.text for p in (a.parts or (a.content,))] == content
+
+
 def test_who_takes_the_noun_it_refers_to_as_speaker():
     assert only("Clinton, who said she would win, smiled.").speaker == "Clinton"
 

@@ -200,7 +200,11 @@ def host_content(ctx: Context, token, children) -> Content | None:
         or token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children)
     ):
         return None
-    pieces = ctx.without(subtree(head), [subtree(token)])
+    hole = subtree(token)
+    subjects = [c for c in children if c.dep_ == "nsubj"]
+    if len(subjects) > 1 and subjects[0].i < token.i < subjects[-1].i:
+        hole = (subtree(subjects[0])[1], hole[1])  # "The plan, said the mayor, will …"
+    pieces = ctx.without(subtree(head), [hole])
     return drop_leading_conjunction(ctx, pieces), [], "q"
 
 
@@ -319,6 +323,10 @@ def source_of(token, passive: bool):
             if agents:
                 return agents[0]
         subjects = [c for c in children if c.dep_ == "nsubj"]
+        if len(subjects) > 1 and current is token and subjects[-1].i > token.i:
+            # "The plan, said the mayor, will cost millions": the parse gives the cue both
+            # nouns as subjects; the one after it speaks
+            return subjects[-1]
         if subjects:
             if subjects[0].lower_ in ("it", "there") and _extraposed(current):
                 return None
