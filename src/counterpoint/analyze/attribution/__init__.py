@@ -168,16 +168,12 @@ def _speaker(source_text: str, start: int, end: int, mentions) -> str | None:
     itself, minus articles ("U.S. and Iranian officials", not "U.S.")."""
     core = source_text.split(",")[0].rstrip()
     inside = [m for m in mentions if start <= m.start and m.end <= end and m.type != "NORP"]
-    if not inside:
-        longest = None
-    else:
-        heads = [m for m in inside if m.end == start + len(core)]
-        longest = max(heads or inside, key=lambda m: m.end - m.start)
-        if heads:
-            return longest.text
+    heads = [m for m in inside if m.end == start + len(core)]
+    if heads:
+        return max(heads, key=lambda m: m.end - m.start).text
     words = core.split()
     while words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
-    if longest is not None and len(words) > SPEAKER_WORDS:
-        return longest.text
+    if inside and len(words) > SPEAKER_WORDS:
+        return max(inside, key=lambda m: m.end - m.start).text
     return " ".join(words[:SPEAKER_WORDS]) or None
