@@ -108,6 +108,8 @@ def test_txt_text_is_stored_exactly(tmp_path: Path, data: bytes, text: str) -> N
         ("Quake kills 23 in Valdoria\n\n  \n", None),  # nothing under it
         (" date 2024-11-29 TEHRAN - Body.\n\nMore.", None),
         ("x" * 201 + "\n\nBody.", None),
+        ("By Jane Doe and Sam Lee\n\nBody.", None),  # a byline
+        ("Reuters\n\nBody.", None),  # one word
     ],
 )
 def test_txt_headline_line_gives_the_title(tmp_path: Path, text: str, title: str | None) -> None:

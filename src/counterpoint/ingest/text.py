@@ -20,6 +20,7 @@ _PREFIX = re.compile(
 _PLACE = re.compile(r"[^\W\d_](?:[^\W\d_]|[.'\u2019-]| (?=[^\W\d_]))*")
 _HEADLINE = re.compile(r"[ \t]*(?P<title>[^\n]+?)[ \t]*\r?\n[ \t]*\r?\n")
 HEADLINE_CHARACTERS = 200
+_BYLINE = re.compile(r"by\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,13 +49,16 @@ def parse_prefix(text: str) -> Prefix | None:
 
 def headline(text: str) -> str | None:
     """The first line of ``text`` when it stands alone as a headline: a blank line under it,
-    body text after, at most ``HEADLINE_CHARACTERS`` long, and not ending as a sentence or
-    clause does (``.``, ``,``, ``;``, ``:``)."""
+    body text after, two words or more but at most ``HEADLINE_CHARACTERS`` characters, not
+    ending as a sentence or clause does (``.``, ``,``, ``;``, ``:``), and not a byline
+    ("By Jane Doe")."""
     found = _HEADLINE.match(text)
     if found is None or not text[found.end() :].strip():
         return None
     title = found.group("title")
     if len(title) > HEADLINE_CHARACTERS or title.endswith((".", ",", ";", ":")):
+        return None
+    if len(title.split()) < 2 or _BYLINE.match(title):
         return None
     if parse_prefix(text) is not None:
         return None
