@@ -54,36 +54,37 @@ def assert_spans_hold(art: Article, analysis: Analysis) -> None:
             assert any((o.start, o.end) == m.alias_of for o in analysis.mentions), m
 
 
-def test_a_blank_line_ends_a_sentence():
-    text = (
-        "Quake kills 23 in Valdoria\n\nA strong earthquake struck the town on Tuesday.\n"
-        "Officials said the toll could rise.\n\nBackground\n\nThe region sits on a fault."
-    )
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (  # a blank line ends a sentence: a headline or subhead does not run on
+            "Quake kills 23 in Valdoria\n\nA strong earthquake struck the town on Tuesday.\n"
+            "Officials said the toll could rise.\n\nBackground\n\nThe region sits on a fault.",
+            [
+                "Quake kills 23 in Valdoria",
+                "A strong earthquake struck the town on Tuesday.",
+                "Officials said the toll could rise.",
+                "Background",
+                "The region sits on a fault.",
+            ],
+        ),
+        (  # a closing quotation mark stays with its paragraph
+            '"It has always been bipartisan. We need to keep it that way."\n\n'
+            "Her statement was the toughest yet. Officials had said little.",
+            [
+                '"It has always been bipartisan.',
+                'We need to keep it that way."',
+                "Her statement was the toughest yet.",
+                "Officials had said little.",
+            ],
+        ),
+    ],
+)
+def test_sentences_follow_paragraphs(text, sentences):
     analysis = run(text)
     assert_spans_hold(article(text), analysis)
-    assert [s.text for s in analysis.sentences] == [
-        "Quake kills 23 in Valdoria",
-        "A strong earthquake struck the town on Tuesday.",
-        "Officials said the toll could rise.",
-        "Background",
-        "The region sits on a fault.",
-    ]
-    assert len(analysis.lemmas) == len(analysis.sentences)
-
-
-def test_a_closing_quote_stays_with_its_paragraph():
-    text = (
-        '"It has always been bipartisan. We need to keep it that way."\n\n'
-        "Her statement was the toughest yet. Officials had said little."
-    )
-    analysis = run(text)
-    assert_spans_hold(article(text), analysis)
-    assert [s.text for s in analysis.sentences] == [
-        '"It has always been bipartisan.',
-        'We need to keep it that way."',
-        "Her statement was the toughest yet.",
-        "Officials had said little.",
-    ]
+    assert [s.text for s in analysis.sentences] == sentences
+    assert len(analysis.lemmas) == len(sentences)
 
 
 # --- figures ---------------------------------------------------------------------------------
