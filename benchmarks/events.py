@@ -56,7 +56,7 @@ SEED = 13
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parser(__doc__).parse_args(argv)
     pairs = DATASETS[args.dataset](args.data)
     if args.limit:
         pairs = pairs[: args.limit]
@@ -221,19 +221,21 @@ def _print_table(r: dict) -> None:
         print(f"{name:<16}{p:>8.3f}{rec:>8.3f}{f:>8.3f}", file=sys.stderr)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dataset", choices=sorted(DATASETS), required=True)
-    parser.add_argument("--data", type=Path, required=True, help="folder or file of the data set")
-    parser.add_argument("--workers", type=int, default=2, help="analysis processes")
-    parser.add_argument("--limit", type=int, default=None, help="first N articles only")
-    parser.add_argument(
+def parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options of a clustering benchmark on the events data sets (this one and its peers),
+    described by the first paragraph of ``doc``."""
+    options = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    options.add_argument("--dataset", choices=sorted(DATASETS), required=True)
+    options.add_argument("--data", type=Path, required=True, help="folder or file of the data set")
+    options.add_argument("--workers", type=int, default=2, help="analysis processes")
+    options.add_argument("--limit", type=int, default=None, help="first N articles only")
+    options.add_argument(
         "--cache",
         type=Path,
         default=None,
         help="keep analyses here between runs (a folder; kept per version of the analysis code)",
     )
-    return parser
+    return options
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpora import DATASETS
-from benchmarks.events import analyse, stream_order
+from benchmarks.events import analyse, parser, stream_order
 from benchmarks.metrics import bcubed
 from counterpoint.model import Analysis, Article
 
@@ -322,21 +322,14 @@ def _print_table(r: dict) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dataset", choices=sorted(DATASETS), required=True)
-    parser.add_argument("--data", type=Path, required=True, help="folder or file of the data set")
-    parser.add_argument("--workers", type=int, default=2, help="analysis processes")
-    parser.add_argument("--limit", type=int, default=None, help="first N articles only")
-    parser.add_argument(
-        "--cache", type=Path, default=None, help="keep analyses here between runs (as events.py)"
-    )
-    parser.add_argument(
+    options = parser(__doc__)  # events.py's options, and where Taranis is installed
+    options.add_argument(
         "--deps",
         type=Path,
         default=Path(os.environ.get("TARANIS_DEPS", "/tmp/taranis-deps")),
         help="folder the package and its dependencies were installed into (pip --target)",
     )
-    return parser
+    return options
 
 
 if __name__ == "__main__":
