@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -98,6 +100,23 @@ def test_past_a_few_thousand_articles_a_week_the_approximate_index_groups_alike(
     monkeypatch.setattr("counterpoint.group._Bucket.exact_up_to", 20)
     assert grouping() == exact
     assert len(exact) == 30 and {len(ids) for ids in exact.values()} == {5}
+
+
+def test_the_encoder_still_loads_after_grouping_through_the_index():
+    # a fresh interpreter: in this one, the encoder's runtime may already be loaded
+    code = (
+        "import numpy as np\n"
+        "from counterpoint.group import _Bucket\n"
+        "bucket = _Bucket(4)\n"
+        "bucket.exact_up_to = 2\n"
+        "for key in range(5):\n"
+        "    bucket.add(key, np.random.default_rng(key).random(4, dtype=np.float32))\n"
+        "assert bucket.search(np.ones(4, dtype=np.float32), 3, -1.0)\n"
+        "assert bucket.index is not None\n"
+        "import onnxruntime\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_a_second_look_moves_an_early_article_to_the_event_that_grew_after_it():

@@ -271,6 +271,7 @@ class _Bucket:
     def search(self, vector: np.ndarray, count: int, floor: float) -> list[int]:
         """Keys of up to ``count`` nearest vectors with a cosine of at least ``floor``."""
         if self.index is None and len(self.keys) > self.exact_up_to:
+            _load_onnxruntime_first()
             from usearch.index import Index
 
             self.index = Index(
@@ -290,6 +291,13 @@ class _Bucket:
         else:
             nearest = range(len(self.keys))
         return [self.keys[i] for i in nearest if similarities[i] >= floor]
+
+
+def _load_onnxruntime_first() -> None:
+    """Import onnxruntime (the encoder's runtime) before usearch: with usearch 2.26 and
+    onnxruntime 1.32 loaded the other way round, importing onnxruntime crashes the
+    process (a segmentation fault), as comparing an event after grouping would."""
+    import onnxruntime  # noqa: F401
 
 
 class _Neighbours:
