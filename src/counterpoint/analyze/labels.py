@@ -88,6 +88,8 @@ def find_labels(
     """The labels of a parsed article body; ``offset`` is where the body starts.
     ``states`` are the body's MiniLM token states (computed when not given)."""
     model = model or default_model()
+    if states is False:  # no encoder: the word features alone, at their own thresholds
+        model = model.features_only
     quotes = quotations(doc.text, doc=doc)
     scores = model.word_scores(doc, states=states)
 

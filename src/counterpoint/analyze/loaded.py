@@ -15,6 +15,13 @@ encoded once, and a word's state is the mean of its word pieces' last hidden
 states. Weights over that state add to the word's score. Only sentences where some
 word looks loaded without context are encoded, which keeps the cost down.
 
+Where the fine-tuned tagger is shipped (:mod:`counterpoint.analyze.tagger`, trained by
+``scripts/train_tagger.py``), it does the reading in context instead: the sentences the
+word features pick are encoded by MiniLM with the tagger's adapter, and a word's score
+is the tagger's probability, compared with the tagger's thresholds. The word features
+then only pick the sentences, and score alone when context is turned off
+(:attr:`LoadedModel.features_only`).
+
 It is trained by ``scripts/train_loaded.py`` on three public corpora of
 annotated news (BASIL lexical bias, BABE biased words, PTC loaded language and
 name calling), one intercept per corpus; counterpoint uses the intercept of
@@ -45,6 +52,7 @@ from importlib import resources
 
 import numpy as np
 
+from counterpoint.analyze.tagger import Tagger, default_tagger
 from counterpoint.errors import ModelError
 
 __all__ = ["LoadedModel", "LoadedSpan", "default_model", "features", "token_states",
@@ -116,7 +124,12 @@ def features(doc, i: int, sentiment: dict[str, float]) -> list[str]:
 class LoadedModel:
     """Word scores and spans from the weights in a model file."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict, tagger: Tagger | None = None) -> None:
+        self._data = data
+        self.tagger = tagger
+        """The fine-tuned MiniLM tagger (:mod:`counterpoint.analyze.tagger`). With it, a
+        word of an encoded sentence scores the tagger's probability, and the thresholds
+        are the tagger's; the word features only choose the sentences to encode."""
         self.weights: dict[str, float] = data["weights"]
         self.intercepts: dict[str, float] = data["intercepts"]
         self.sentiment: dict[str, float] = data["sentiment"]
@@ -133,6 +146,21 @@ class LoadedModel:
         """Per corpus, whether a run of loaded words grows to its phrase."""
         self.meta: dict = data.get("meta", {})
         self.trained_on: dict[str, list[str]] = data.get("trained_on", {})
+        if tagger is not None:
+            self.thresholds = {**self.thresholds, **tagger.thresholds}
+            self.threshold = self.thresholds.get(self.domain, self.threshold)
+            # the tagger learnt the extent of the annotators' phrases itself
+            self.expand = {**self.expand, **dict.fromkeys(tagger.heads, False)}
+
+    @property
+    def features_only(self) -> LoadedModel:
+        """This model without the tagger: word features and the base encoder's states,
+        with their own thresholds."""
+        if self.tagger is None:
+            return self
+        if not hasattr(self, "_features_only"):
+            self._features_only = LoadedModel(self._data)
+        return self._features_only
 
     def sentence_scores(self, sentences: Sequence, *, embedder=None) -> list[float]:
         """Probability that each sentence (a spaCy ``Doc`` or ``Span``) is slanted.
@@ -164,9 +192,9 @@ class LoadedModel:
         return float(self.sentence.get("threshold", 0.5))
 
     @classmethod
-    def from_path(cls, path) -> LoadedModel:
+    def from_path(cls, path, tagger: Tagger | None = None) -> LoadedModel:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
-            return cls(json.load(handle))
+            return cls(json.load(handle), tagger)
 
     def word_scores(self, doc, *, domain: str | None = None, states=None) -> list[float]:
         """Probability that each token of ``doc`` is loaded (0 for punctuation and numbers).
@@ -175,7 +203,15 @@ class LoadedModel:
         computed here when not given (:meth:`context_states`). ``states=False`` scores
         without them, adding their average contribution instead (cheaper, less accurate).
         """
-        bias = self.intercepts[domain or self.domain]
+        domain = domain or self.domain
+        if self.tagger is not None and states is not False:
+            if states is None:
+                states = self.context_states([doc], domain=domain)[0]
+            tagged = self.tagger.probabilities(states, domain)
+            alone = self.features_only.word_scores(doc, domain=domain, states=False)
+            # a word of a sentence left unencoded keeps its (low) score without context
+            return [a if math.isnan(t) or a == 0.0 else float(t) for a, t in zip(alone, tagged)]
+        bias = self.intercepts[_corpus(domain)]
         context = self._context_logits(doc, states)
         out = []
         for i, words in enumerate(self._word_logits(doc)):
@@ -211,11 +247,13 @@ class LoadedModel:
         context. The other sentences are not encoded (zero states), which saves most of
         the encoder's time on plain news."""
         gate = float(self.context.get("gate", 0.0))
+        if self.tagger is not None:
+            embedder = self.tagger.embedder
         if gate <= 0.0:
             return token_states(docs, embedder=embedder)
         wanted = []
         for doc in docs:
-            scores = self.word_scores(doc, domain=domain, states=False)
+            scores = self.features_only.word_scores(doc, domain=domain, states=False)
             wanted.append({s.start for s in doc.sents
                            if max(scores[s.start : s.end], default=0.0) >= gate})
         return token_states(docs, embedder=embedder,
@@ -355,13 +393,20 @@ def token_states(docs: Sequence, *, embedder=None, keep=None) -> list[np.ndarray
     return out
 
 
+def _corpus(domain: str) -> str:
+    """The corpus a tagger head belongs to (``ptc_name_calling`` -> ``ptc``), whose
+    intercept the word features use."""
+    return domain.split("_", 1)[0]
+
+
 @lru_cache(maxsize=1)
 def default_model() -> LoadedModel:
-    """The model shipped with counterpoint (loaded once per process)."""
+    """The model shipped with counterpoint, with its tagger (loaded once per process)."""
     path = resources.files("counterpoint.analyze") / "data" / MODEL_FILE
+    tagger = default_tagger()
     try:
         with resources.as_file(path) as file:
-            return LoadedModel.from_path(file)
+            return LoadedModel.from_path(file, tagger)
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(
             f"Cannot read the loaded-word model {MODEL_FILE!r} ({exc}); rebuild it with: "
