@@ -25,10 +25,11 @@ the ones it saw); ``--split all`` scores everything present.
 - **PTC**: SemEval-2020 partial-credit span F1 for Loaded_Language and for
   Name_Calling,Labeling (``*_f1_overlap``), plus plain overlap and exact F1.
 
-Besides what counterpoint outputs as shipped, each corpus is also scored with the model's
-intercept, threshold and phrase growth fitted to that corpus's annotation
-(``*_calibrated``, and the headline BABE and PTC keys). Both read each word's MiniLM
-contextual state, as the analysis does.
+Besides what counterpoint outputs as shipped (the BASIL head of the loaded-word tagger),
+each corpus is also scored with the tagger's head and threshold for that corpus's annotation
+(``*_calibrated``, and the headline BABE and PTC keys; PTC's Name_Calling has a head of its
+own). Without a tagger file, the word-feature model's intercept, threshold and phrase growth
+for the corpus stand in. Both read the sentences the analysis reads.
 Baselines measured in the same run: BABE's biased words as a lexicon, counterpoint's
 designation lexicon, and for voice "is it between quotation marks". A table goes to
 stderr; the last line of stdout is one JSON object.

@@ -80,7 +80,7 @@ def test_tagger_scores_words_of_encoded_sentences_only():
     doc = load_nlp()("Republicans slammed the reckless plan. The council met on Tuesday.")
     states = tagger.states([doc], keep=lambda _, sentence: sentence.start == 0)[0]
     probabilities = tagger.probabilities(states, "basil")
-    first = list(doc.sents)[0]
+    first = next(iter(doc.sents))
     assert all(0.0 <= p <= 1.0 for p in probabilities[: first.end])
     assert all(math.isnan(p) for p in probabilities[first.end :])  # not encoded
     scores = default_model().word_scores(doc, states=states)
