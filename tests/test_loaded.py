@@ -10,7 +10,7 @@ import pytest
 
 from counterpoint.analyze import analyze_many
 from counterpoint.analyze.embed import DIMENSIONS
-from counterpoint.analyze.loaded import default_model, phrase, token_states
+from counterpoint.analyze.loaded import _runs, default_model, phrase, token_states
 from counterpoint.analyze.nlp import load_nlp
 from counterpoint.ingest import article_from_text
 
@@ -64,6 +64,19 @@ def test_a_loaded_core_grows_to_its_phrase(text, core, grown):
     i = next(t.i for t in doc if t.text == core)
     start, end = phrase(doc, i, i + 1)
     assert doc[start:end].text == grown
+
+
+def test_a_run_takes_in_neighbours_scoring_near_the_threshold():
+    doc = load_nlp()("They called it a truly disastrous and reckless deal today.")
+    scores = [0.0] * len(doc)
+    for word, score in {"truly": 0.35, "disastrous": 0.8, "reckless": 0.4, "deal": 0.2}.items():
+        scores[next(t.i for t in doc if t.text == word)] = score
+
+    def runs(low):
+        return [doc[r.start : r.end].text for r in _runs(doc, scores, 0.5, low)]
+
+    assert runs(0.3) == ["truly disastrous and reckless"]
+    assert runs(0.5) == ["disastrous"]
 
 
 needs_eval = pytest.mark.skipif(not (EVAL / "basil").is_dir(), reason="../shared/eval is absent")
