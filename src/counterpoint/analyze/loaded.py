@@ -129,7 +129,6 @@ class LoadedModel:
     """Word scores and spans from the weights in a model file."""
 
     def __init__(self, data: dict, tagger: Tagger | None = None) -> None:
-        self._data = data
         self.tagger = tagger
         """The fine-tuned MiniLM tagger (:mod:`counterpoint.analyze.tagger`). With it, a
         word of an encoded sentence scores the tagger's probability, and the thresholds
@@ -150,6 +149,7 @@ class LoadedModel:
         """Per corpus, whether a run of loaded words grows to its phrase."""
         self.meta: dict = data.get("meta", {})
         self.trained_on: dict[str, list[str]] = data.get("trained_on", {})
+        self._features_only = self if tagger is None else LoadedModel(data)
         if tagger is not None:
             self.thresholds = {**self.thresholds, **tagger.thresholds}
             self.threshold = self.thresholds.get(self.domain, self.threshold)
@@ -160,10 +160,6 @@ class LoadedModel:
     def features_only(self) -> LoadedModel:
         """This model without the tagger: word features and the base encoder's states,
         with their own thresholds."""
-        if self.tagger is None:
-            return self
-        if not hasattr(self, "_features_only"):
-            self._features_only = LoadedModel(self._data)
         return self._features_only
 
     def sentence_scores(self, sentences: Sequence, *, embedder=None) -> list[float]:
@@ -206,6 +202,8 @@ class LoadedModel:
         ``states`` are the doc's MiniLM token states (:func:`token_states`); they are
         computed here when not given (:meth:`context_states`). ``states=False`` scores
         without them, adding their average contribution instead (cheaper, less accurate).
+        With the tagger, a word that has a state scores the tagger's probability under the
+        head named ``domain`` (``basil``, ``ptc``, ``ptc_name_calling``, ``babe``).
         """
         domain = domain or self.domain
         if self.tagger is not None and states is not False:

@@ -2,7 +2,7 @@
 
 ``scripts/train_tagger.py`` fine-tunes the all-MiniLM-L6-v2 encoder with low-rank
 adapters (LoRA) and a linear head per corpus over each word piece's last state. What it
-writes, ``data/tagger.npz`` (about 1 MB), holds the adapters in float16 under the
+writes, ``data/tagger.npz`` (1.4 MB), holds the adapters in float16 under the
 names of the ONNX initializers they change, the trained biases, the heads, one threshold
 per head and the keys of the documents it was trained on.
 
