@@ -61,11 +61,13 @@ __all__ = ["LoadedModel", "LoadedSpan", "default_model", "features", "token_stat
 MODEL_FILE = "loaded.json.gz"
 _SKIP_POS = {"PUNCT", "SPACE", "NUM", "SYM", "X"}
 _JOIN = {"and", "-", "or", ","}
-TAGGER_GROW = {"basil": 0.6, "ptc": 0.6, "ptc_name_calling": 0.6}
+TAGGER_GROW = {"ptc": 0.6, "ptc_name_calling": 0.6}
 """With the tagger, a run takes in the words either side that score this share of the
-threshold or more, per head: chosen on the tagger's development part (PTC Loaded_Language
-0.358 -> 0.370, Name_Calling 0.288 -> 0.302, BASIL 0.182 -> 0.187). BABE's annotators mark
-single words, not phrases, and growing lost F1 there (0.502 -> 0.468): its runs do not grow."""
+threshold or more, for the heads where that helped on the tagger's development part (PTC
+Loaded_Language 0.358 -> 0.370, Name_Calling 0.288 -> 0.302), whose annotators mark long
+phrases. BABE's mark single words, and growing lost F1 there (0.502 -> 0.468). On BASIL
+(0.182 -> 0.187 on 22 spans) it made labels read worse ("It is a disgusting sham" for
+"disgusting sham"), so the shipped head does not grow either."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
