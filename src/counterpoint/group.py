@@ -281,7 +281,8 @@ class _Bucket:
                 expansion_add=32,
                 expansion_search=48,
             )
-            self.index.add(np.asarray(self.keys), self.vectors[: len(self.keys)])
+            # one thread: a graph built in parallel depends on timing, and so would events
+            self.index.add(np.asarray(self.keys), self.vectors[: len(self.keys)], threads=1)
         if self.index is not None:
             found = self.index.search(vector, count)
             return [int(k) for k, d in zip(found.keys, found.distances) if 1.0 - d >= floor]
