@@ -95,8 +95,8 @@ class Tagger:
 
     @property
     def embedder(self):
-        """The adapted encoder (built at first use: folding the adapter takes about a
-        second)."""
+        """The adapted encoder, built at first use (folding the adapter in and starting
+        the session take about 0.3 s)."""
         if self._embedder is None:
             from counterpoint.analyze.embed import Embedder, embedder_device
 
