@@ -79,6 +79,15 @@ def test_a_run_takes_in_neighbours_scoring_near_the_threshold():
     assert runs(0.5) == ["disastrous"]
 
 
+def test_a_run_takes_in_the_rest_of_a_hyphenated_word():
+    doc = load_nlp()("Months of sniping and finger-pointing followed - again.")
+    scores = [0.0] * len(doc)
+    for word in ("sniping", "finger", "again"):
+        scores[next(t.i for t in doc if t.text == word)] = 0.9
+    runs = [doc[r.start : r.end].text for r in _runs(doc, scores, 0.5, 0.5)]
+    assert runs == ["sniping and finger-pointing", "again"]  # a spaced dash joins nothing
+
+
 needs_eval = pytest.mark.skipif(not (EVAL / "basil").is_dir(), reason="../shared/eval is absent")
 
 

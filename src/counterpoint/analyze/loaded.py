@@ -335,8 +335,18 @@ def _runs(doc, scores: list[float], cut: float, low: float) -> Iterator[LoadedSp
                 end += 2
             else:
                 break
+        # a run neither starts nor ends inside a hyphenated word ("finger-pointing")
+        while end + 2 < last and _hyphen_at(doc, end + 1):
+            end += 2
+        while start - 2 >= max(sentence.start, taken) and _hyphen_at(doc, start - 1):
+            start -= 2
         yield LoadedSpan(start=start, end=end + 1, score=max(scores[start : end + 1]))
         i = taken = end + 1
+
+
+def _hyphen_at(doc, i: int) -> bool:
+    """Whether token ``i`` is a hyphen joining the words either side into one."""
+    return doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_
 
 
 def phrase(doc, start: int, end: int, chunks: Sequence | None = None) -> tuple[int, int]:
