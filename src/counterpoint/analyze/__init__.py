@@ -77,7 +77,8 @@ def _analyze_batch(articles: Sequence[Article], keep_going: bool = False) -> Ite
     # context; COUNTERPOINT_LOADED_CONTEXT=off skips that (faster, fewer loaded words found).
     model = default_model()
     off = os.environ.get("COUNTERPOINT_LOADED_CONTEXT", "on").lower() in ("off", "0", "no")
-    states = model.context_states(docs) if model.context and not off else [False] * len(docs)
+    reads_context = bool(model.context) or model.tagger is not None
+    states = model.context_states(docs) if reads_context and not off else [False] * len(docs)
     for article, doc, vector, state in zip(articles, docs, vectors, states):
         try:
             yield _analyze_doc(article, doc, tuple(float(x) for x in vector), state)
