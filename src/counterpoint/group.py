@@ -74,7 +74,7 @@ _perm = np.random.RandomState(1)
 _PERM_A = (_perm.randint(0, 1 << 31, size=NUM_PERM, dtype=np.uint32) << np.uint32(1)) | np.uint32(1)
 _PERM_B = _perm.randint(0, 1 << 31, size=NUM_PERM, dtype=np.uint32)
 _WORD = re.compile(r"\w+")
-_WEIGHT = operator.itemgetter(1)
+_ZEROS = itertools.repeat(0.0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -132,13 +132,14 @@ def profile(article: Article, analysis: Analysis, settings: GroupSettings | None
     vector = np.asarray(analysis.embedding, dtype=np.float32)
     norm = float(np.linalg.norm(vector))
     counts: Counter[str] = Counter(itertools.chain.from_iterable(analysis.lemmas))
-    for name in specific_names(analysis):
+    for name in sorted(specific_names(analysis)):
         counts["@" + name] += settings.name_weight
+    frequencies = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
     return Profile(
         article_id=article.id,
         title=title_of(article, analysis),
         vector=vector / norm if norm else vector,
-        terms={t: 1.0 + math.log(c) for t, c in counts.items()},
+        terms=dict(zip(counts, frequencies.tolist())),
         published=article.published,
         signature=minhash(article.text[article.body_start :]),
     )
@@ -173,6 +174,9 @@ def minhash(text: str) -> np.ndarray:
 class TermStats:
     """Document frequencies of terms, for IDF weights.
 
+    Terms are numbered as they are first seen, and their counts kept in arrays, so an
+    article's weights come out in one step.
+
     ``prior`` imaginary documents that hold none of the terms keep a small store from
     treating every shared word as common: with two articles, a word both use is
     still informative.
@@ -181,33 +185,45 @@ class TermStats:
     prior = 50
 
     def __init__(self, df: dict[str, int] | None = None, documents: int = 0) -> None:
-        self.df: Counter[str] = Counter(df or {})
+        df = df or {}
+        self._terms: list[str] = list(df)
+        self._rows: dict[str, int] = {term: row for row, term in enumerate(self._terms)}
+        self._df = np.zeros(max(1024, 2 * len(df)), dtype=np.float64)
+        self._df[: len(df)] = np.fromiter(df.values(), dtype=np.float64, count=len(df))
+        self._added = np.zeros_like(self._df)
         self.documents = documents
-        self.added: Counter[str] = Counter()
-        """Counts added since loading (what a store must write back)."""
-        self._idf: dict[str, float] = {}
 
-    def observe(self, terms: Iterable[str]) -> None:
-        terms = list(terms)
-        self.df.update(terms)
-        self.added.update(terms)
+    def rows(self, terms: Sequence[str]) -> np.ndarray:
+        """The row of each term; a term not seen before gets a new one (counted 0)."""
+        rows = list(map(self._rows.get, terms))
+        if None in rows:
+            for n, term in enumerate(terms):
+                if rows[n] is None:
+                    rows[n] = self._rows[term] = len(self._terms)
+                    self._terms.append(term)
+            if len(self._terms) > len(self._df):
+                grown = 2 * len(self._terms)
+                self._df = np.concatenate([self._df, np.zeros(grown - len(self._df))])
+                self._added = np.concatenate([self._added, np.zeros(grown - len(self._added))])
+        return np.asarray(rows, dtype=np.intp)
+
+    def observe(self, terms: Iterable[str]) -> np.ndarray:
+        """Count one document's (distinct) terms; returns their rows."""
+        rows = self.rows(list(terms))
+        self._df[rows] += 1
+        self._added[rows] += 1
         self.documents += 1
-        self._idf: dict[str, float] = {}
+        return rows
 
-    def idf(self, term: str) -> float:
-        value = self._idf.get(term)
-        if value is None:
-            value = self._idf[term] = max(
-                0.0, math.log((self.documents + self.prior + 1) / (self.df.get(term, 0) + 0.5))
-            )
-        return value
+    def idf(self, rows: np.ndarray) -> np.ndarray:
+        """The IDF weight of the terms at ``rows``."""
+        return np.maximum(0.0, np.log((self.documents + self.prior + 1) / (self._df[rows] + 0.5)))
 
-    def weigh(self, terms: dict[str, float]) -> dict[str, float]:
-        """Each term's weight times its IDF."""
-        known = self._idf
-        for term in [t for t in terms if t not in known]:
-            self.idf(term)
-        return {t: w * known[t] for t, w in terms.items()}
+    @property
+    def added(self) -> dict[str, int]:
+        """Counts added since loading, by term (what a store must write back)."""
+        added = self._added[: len(self._terms)]
+        return {self._terms[row]: int(added[row]) for row in np.flatnonzero(added).tolist()}
 
 
 @dataclass(slots=True, kw_only=True)
@@ -252,25 +268,28 @@ class _Bucket:
     exact_up_to = 4096
 
     def __init__(self, dimensions: int) -> None:
-        self.keys: list[int] = []
+        self.size = 0
+        self.keys = np.zeros(16, dtype=np.int64)
         self.vectors = np.zeros((16, dimensions), dtype=np.float32)
         self.index = None
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return self.size
 
     def add(self, key: int, vector: np.ndarray) -> None:
-        n = len(self.keys)
+        n = self.size
         if n == len(self.vectors):
             self.vectors = np.concatenate([self.vectors, np.zeros_like(self.vectors)])
+            self.keys = np.concatenate([self.keys, np.zeros_like(self.keys)])
         self.vectors[n] = vector
-        self.keys.append(key)
+        self.keys[n] = key
+        self.size = n + 1
         if self.index is not None:
             self.index.add(key, vector)
 
     def search(self, vector: np.ndarray, count: int, floor: float) -> list[int]:
         """Keys of up to ``count`` nearest vectors with a cosine of at least ``floor``."""
-        if self.index is None and len(self.keys) > self.exact_up_to:
+        if self.index is None and self.size > self.exact_up_to:
             _load_onnxruntime_first()
             from usearch.index import Index
 
@@ -282,16 +301,30 @@ class _Bucket:
                 expansion_search=48,
             )
             # one thread: a graph built in parallel depends on timing, and so would events
-            self.index.add(np.asarray(self.keys), self.vectors[: len(self.keys)], threads=1)
+            self.index.add(self.keys[: self.size], self.vectors[: self.size], threads=1)
         if self.index is not None:
             found = self.index.search(vector, count)
             return [int(k) for k, d in zip(found.keys, found.distances) if 1.0 - d >= floor]
-        similarities = self.vectors[: len(self.keys)] @ vector
-        if len(self.keys) > count:
+        similarities = self.vectors[: self.size] @ vector
+        if self.size > count:
             nearest = np.argpartition(-similarities, count)[:count]
+            nearest = nearest[similarities[nearest] >= floor]
         else:
-            nearest = range(len(self.keys))
-        return [self.keys[i] for i in nearest if similarities[i] >= floor]
+            nearest = np.flatnonzero(similarities >= floor)
+        return self.keys[nearest].tolist()
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    """The dot product of two sparse vectors (exact, so the same whatever the order)."""
+    shared = a.keys() & b.keys()
+    return math.fsum(map(operator.mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
+
+
+def _accumulate(total: dict[str, float], weights: dict[str, float]) -> None:
+    """Add the sparse vector ``weights`` to ``total``, in place."""
+    total.update(
+        zip(weights, map(operator.add, weights.values(), map(total.get, weights, _ZEROS)))
+    )
 
 
 def _load_onnxruntime_first() -> None:
@@ -310,7 +343,7 @@ class _Neighbours:
         self._weeks: dict[int | None, _Bucket] = {}
         self._dated = _Bucket(dimensions)
         self.article_ids: list[str] = []
-        self.signatures: list[np.ndarray] = []
+        self.signatures = np.zeros((16, NUM_PERM), dtype=np.uint32)
 
     def add(self, vector: np.ndarray, when: date | None, article_id: str, signature) -> None:
         week = _week(when)
@@ -318,8 +351,10 @@ class _Neighbours:
         if bucket is None:
             bucket = self._weeks[week] = _Bucket(self.dimensions)
         key = len(self.article_ids)
+        if key == len(self.signatures):
+            self.signatures = np.concatenate([self.signatures, np.zeros_like(self.signatures)])
         self.article_ids.append(article_id)
-        self.signatures.append(signature)
+        self.signatures[key] = signature
         bucket.add(key, vector)
         if week is not None:
             self._dated.add(key, vector)
@@ -381,6 +416,7 @@ class Grouper:
         self._arrival = {article_id: n for n, (article_id, *_) in enumerate(self._placed)}
         self._when: dict[str, date | None] = {p[0]: p[3] for p in self._placed}
         self._weights: dict[str, dict[str, float]] = {}
+        self._rows: dict[str, np.ndarray] = {}
         """TF-IDF weights of the articles placed since the last :meth:`observe`, kept for
         :meth:`refine` (the term statistics have not changed since)."""
 
@@ -395,24 +431,19 @@ class Grouper:
     def observe(self, profiles: Iterable[Profile]) -> None:
         """Count the terms of articles about to be placed, so IDF weights include them."""
         self._weights.clear()
+        self._rows.clear()
         for item in profiles:
-            self.stats.observe(item.terms)
+            self._rows[item.article_id] = self.stats.observe(item.terms)
 
     def place(self, item: Profile) -> str:
         """Place one observed article; returns the id of its event."""
         settings = self.settings
         index = self._neighbours(item.vector.shape[0])
-        weights = self._weights[item.article_id] = self._tfidf(item.terms)
+        weights = self._weights[item.article_id] = self._tfidf(item)
         keys = index.search(item.vector, item.when, settings.neighbours, settings.min_similarity)
 
         original = self._original(item, keys)
-        scored: list[tuple[float, EventState]] = []
-        for event_id in self._candidates(keys):
-            event = self._events[event_id]
-            days = event.days_from(item.when)
-            if days > settings.max_days:
-                continue
-            scored.append((self._score(event, item.vector, weights, days), event))
+        scored = self._scored([self._events[i] for i in self._candidates(keys)], item, weights)
         scored.sort(key=lambda pair: -pair[0])
 
         if original is not None:
@@ -456,17 +487,14 @@ class Grouper:
             current = self._events[self.event_of(item.article_id)]
             if item.article_id in current.copies or item.article_id in current.copies.values():
                 continue
-            weights = self._weights.get(item.article_id) or self._tfidf(item.terms)
+            weights = self._weights.get(item.article_id) or self._tfidf(item)
             keys = index.search(
                 item.vector, item.when, settings.neighbours, settings.min_similarity
             )
             others = [self._events[i] for i in self._candidates(keys) if i != current.id]
-            others = [e for e in others if e.days_from(item.when) <= settings.max_days]
-            if not others:
+            scored = self._scored(others, item, weights)
+            if not scored:
                 continue
-            scored = [
-                (self._score(e, item.vector, weights, e.days_from(item.when)), e) for e in others
-            ]
             score, best = max(scored, key=lambda pair: pair[0])
             if score < settings.threshold or score <= self._score_without(current, item, weights):
                 continue
@@ -521,8 +549,7 @@ class Grouper:
         ):
             event.article_ids.sort(key=lambda a: self._arrival.get(a, -1))
         event.vector_sum = event.vector_sum + item.vector
-        for term, weight in weights.items():
-            event.terms_sum[term] = event.terms_sum.get(term, 0.0) + weight
+        _accumulate(event.terms_sum, weights)
         self._prune(event)
         if item.when is not None:
             event.first = min(event.first or item.when, item.when)
@@ -545,17 +572,27 @@ class Grouper:
         ids = self._index.article_ids
         return list(dict.fromkeys(self._resolve(self._event_of[ids[k]]) for k in keys))
 
-    def _score(self, event: EventState, vector, weights: dict[str, float], days: int) -> float:
+    def _scored(
+        self, events: Sequence[EventState], item: Profile, weights: dict[str, float]
+    ) -> list[tuple[float, EventState]]:
+        """The score of ``item`` with each of ``events`` within ``max_days`` of its date."""
         settings = self.settings
-        n = event.size
-        semantic = float(vector @ event.vector_sum) / n
-        terms = event.terms_sum
-        specific = math.fsum(weights[t] * terms[t] for t in weights.keys() & terms.keys()) / n
-        return (
-            settings.embedding_weight * semantic
-            + settings.terms_weight * specific
-            - settings.day_penalty * max(0, days - 1)
-        )
+        near = [(e, d) for e in events if (d := e.days_from(item.when)) <= settings.max_days]
+        if not near:
+            return []
+        semantic = (np.stack([e.vector_sum for e, _ in near]) @ item.vector).tolist()
+        return [
+            (
+                (
+                    settings.embedding_weight * similarity
+                    + settings.terms_weight * _dot(weights, event.terms_sum)
+                )
+                / len(event.article_ids)
+                - settings.day_penalty * max(0, days - 1),
+                event,
+            )
+            for (event, days), similarity in zip(near, semantic)
+        ]
 
     def _pair_score(self, a: EventState, b: EventState) -> float:
         """Average-linkage score between two events."""
@@ -566,23 +603,28 @@ class Grouper:
             days = max(0, (b.first - a.last).days, (a.first - b.last).days)
         if days > settings.max_days:
             return -1.0
-        shared = a.terms_sum.keys() & b.terms_sum.keys()
-        specific = math.fsum(a.terms_sum[t] * b.terms_sum[t] for t in shared)
+        specific = _dot(a.terms_sum, b.terms_sum)
         return (
             settings.embedding_weight * float(a.vector_sum @ b.vector_sum) / n
             + settings.terms_weight * specific / n
             - settings.day_penalty * max(0, days - 1)
         )
 
-    def _tfidf(self, terms: dict[str, float]) -> dict[str, float]:
+    def _tfidf(self, item: Profile) -> dict[str, float]:
         """The article's heaviest TF-IDF terms, as a unit-length vector."""
-        weighted = self.stats.weigh(terms)
-        heaviest = sorted(weighted.items(), key=_WEIGHT, reverse=True)[
-            : self.settings.article_terms
-        ]
-        weights = [(t, w) for t, w in heaviest if w > 0]
-        norm = math.sqrt(sum(w * w for _, w in weights)) or 1.0
-        return {t: w / norm for t, w in weights}
+        terms = item.terms
+        keys = list(terms)
+        rows = self._rows.get(item.article_id)
+        if rows is None:
+            rows = self.stats.rows(keys)
+        weighted = np.fromiter(terms.values(), dtype=np.float64, count=len(keys))
+        weighted *= self.stats.idf(rows)
+        # heaviest first; terms of equal weight in the article's order
+        heaviest = np.argsort(-weighted, kind="stable")[: self.settings.article_terms]
+        heaviest = heaviest[weighted[heaviest] > 0]
+        chosen = weighted[heaviest]
+        chosen /= math.sqrt(float(chosen @ chosen)) or 1.0
+        return dict(zip(map(keys.__getitem__, heaviest.tolist()), chosen.tolist()))
 
     def _original(self, item: Profile, keys: Sequence[int]) -> str | None:
         """The earliest neighbour whose text this article nearly repeats."""
@@ -591,7 +633,7 @@ class Grouper:
         if not keys:
             return None
         keys = sorted(set(keys))
-        signatures = np.stack([index.signatures[key] for key in keys])
+        signatures = index.signatures[keys]
         similar = np.mean(signatures == item.signature, axis=1) >= self.settings.copy_jaccard
         if not similar.any():
             return None
@@ -620,8 +662,7 @@ class Grouper:
         )
         keep.copies.update(gone.copies)
         keep.vector_sum = keep.vector_sum + gone.vector_sum
-        for term, weight in gone.terms_sum.items():
-            keep.terms_sum[term] = keep.terms_sum.get(term, 0.0) + weight
+        _accumulate(keep.terms_sum, gone.terms_sum)
         self._prune(keep)
         dates = [d for d in (keep.first, keep.last, gone.first, gone.last) if d is not None]
         keep.first, keep.last = (min(dates), max(dates)) if dates else (None, None)

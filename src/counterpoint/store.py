@@ -317,8 +317,9 @@ class Store:
                 [p.vector.astype(np.float32).tobytes() for p in profiles],
                 [p.signature.astype(np.uint32).tobytes() for p in profiles],
             )
-            if grouper.stats.added:
-                terms, counts = zip(*grouper.stats.added.items())
+            added = grouper.stats.added
+            if added:
+                terms, counts = zip(*added.items())
                 self._db.execute(
                     "INSERT INTO term_df SELECT unnest(?), unnest(?) "
                     "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
