@@ -149,26 +149,28 @@ _word_hashes: dict[str, int] = {}
 """crc32 of words seen before: most words of an article were."""
 
 
-def _word_hash_values(words: list[str]) -> list[int]:
+def _word_hash_values(words: list[str]) -> np.ndarray:
     known = _word_hashes
     if len(known) > 500_000:
         known.clear()
     for word in set(words).difference(known):
         known[word] = zlib.crc32(word.encode())
-    return [known[word] for word in words]
+    return np.fromiter(map(known.__getitem__, words), dtype=np.uint32, count=len(words))
 
 
 def minhash(text: str) -> np.ndarray:
     """MinHash signature of the text's lower-cased 5-word shingles (uint32 values)."""
-    words = _WORD.findall(text[:SIGNED_CHARACTERS].lower())
-    hashes = np.array(_word_hash_values(words), dtype=np.uint32)
+    hashes = _word_hash_values(_WORD.findall(text[:SIGNED_CHARACTERS].lower()))
     if len(hashes) < SHINGLE:
         hashes = np.pad(hashes, (0, SHINGLE - len(hashes)))
     # a shingle's hash mixes its five word hashes, position by position (mod 2**32)
     shingles = np.zeros(len(hashes) - SHINGLE + 1, dtype=np.uint32)
     for position in range(SHINGLE):
-        shingles = shingles * np.uint32(1_000_003) + hashes[position : position + len(shingles)]
-    return (np.multiply.outer(shingles, _PERM_A) + _PERM_B).min(axis=0)
+        shingles *= np.uint32(1_000_003)
+        shingles += hashes[position : position + len(shingles)]
+    permuted = np.multiply.outer(shingles, _PERM_A)
+    permuted += _PERM_B
+    return permuted.min(axis=0)
 
 
 class TermStats:
