@@ -6,10 +6,15 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import math
+import os
+import subprocess
+import sys
+
 import pytest
 
 from counterpoint.analyze import analyze_many
-from counterpoint.group import Grouper, group, independent_sources, title_of
+from counterpoint.group import Grouper, TermStats, group, independent_sources, title_of
 from counterpoint.ingest import article_from_text
 from counterpoint.model import Analysis, Article, stable_id
 
@@ -194,3 +199,49 @@ def test_ecbplus_events_never_mix_topics():
     assert sum(len(e.article_ids) for e in events) == 6
     for event in events:
         assert len({topic_of[a] for a in event.article_ids}) == 1, event
+
+
+def test_term_statistics_weigh_a_term_by_the_documents_that_hold_it():
+    stats = TermStats({"quake": 3}, documents=10)
+    rows = stats.observe(["quake", "valdoria"])
+    assert stats.documents == 11
+    # (documents + prior + 1) / (df + 0.5): seen in 4 of 11 documents, and in 1
+    expected = [math.log((11 + TermStats.prior + 1) / (df + 0.5)) for df in (4, 1)]
+    assert stats.idf(rows).tolist() == pytest.approx(expected)
+    assert stats.added == {"quake": 1, "valdoria": 1}
+    assert stats.rows(["valdoria", "marsella"]).tolist() == [rows[1], rows[1] + 1]
+    assert stats.idf(stats.rows(["marsella"]))[0] > stats.idf(rows)[1]  # never seen: rarest
+
+
+PROFILE_TERMS = """
+from counterpoint.group import profile
+from counterpoint.ingest import article_from_text
+from counterpoint.model import Analysis, Mention
+
+names = ["Elena Ruiz", "Valdoria", "Marsella", "Tomas Kovac", "Dinamo Split", "Peter Hale"]
+text = " and ".join(names)
+mentions, start = [], 0
+for name in names:
+    end = start + len(name)
+    mentions.append(Mention(start=start, end=end, text=name, type="PERSON", sentence=0))
+    start = end + len(" and ")
+article = article_from_text(text, source="t.txt", outlet="t")
+analysis = Analysis(article_id=article.id, sentences=(), mentions=tuple(mentions), times=(),
+                    figures=(), attributions=(), labels=(), lemmas=(("quake", "rescue"),),
+                    embedding=(1.0, 0.0))
+print(list(profile(article, analysis).terms))
+"""
+
+
+def test_an_articles_terms_come_in_one_order_whatever_the_hash_seed():
+    # an article's heaviest terms are cut at a fixed count, so ties must fall the same way
+    # in every run, or the same articles could form different events
+    orders = {
+        subprocess.run(
+            [sys.executable, "-c", PROFILE_TERMS],
+            capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(4)
+    }
+    assert len(orders) == 1
