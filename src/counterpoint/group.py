@@ -289,8 +289,11 @@ class _Bucket:
         if self.index is not None:
             self.index.add(key, vector)
 
-    def search(self, vector: np.ndarray, count: int, floor: float) -> list[int]:
-        """Keys of up to ``count`` nearest vectors with a cosine of at least ``floor``."""
+    def search(
+        self, vector: np.ndarray, count: int, floor: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Keys and cosines of up to ``count`` nearest vectors with a cosine of at least
+        ``floor``."""
         if self.index is None and self.size > self.exact_up_to:
             _load_onnxruntime_first()
             from usearch.index import Index
@@ -306,14 +309,16 @@ class _Bucket:
             self.index.add(self.keys[: self.size], self.vectors[: self.size], threads=1)
         if self.index is not None:
             found = self.index.search(vector, count)
-            return [int(k) for k, d in zip(found.keys, found.distances) if 1.0 - d >= floor]
+            similarities = 1.0 - found.distances.astype(np.float32)
+            near = similarities >= floor
+            return found.keys[near].astype(np.int64), similarities[near]
         similarities = self.vectors[: self.size] @ vector
         if self.size > count:
             nearest = np.argpartition(-similarities, count)[:count]
             nearest = nearest[similarities[nearest] >= floor]
         else:
             nearest = np.flatnonzero(similarities >= floor)
-        return self.keys[nearest].tolist()
+        return self.keys[nearest], similarities[nearest]
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
@@ -362,18 +367,22 @@ class _Neighbours:
             self._dated.add(key, vector)
 
     def search(self, vector: np.ndarray, when: date | None, count: int, floor: float) -> list[int]:
-        """Keys of the nearest articles: from the weeks around ``when`` and the undated
-        articles, or from all articles when ``when`` is None."""
+        """Keys of the ``count`` nearest articles (at least ``floor`` similar): from the weeks
+        around ``when`` and the undated articles, or from all articles when ``when`` is None.
+        However dense the weeks, an article has no more than ``count`` neighbours."""
         if when is None:
             buckets = [self._weeks.get(None), self._dated]
         else:
             week = _week(when)
             buckets = [self._weeks.get(w) for w in (week - 1, week, week + 1, None)]
-        keys: list[int] = []
-        for bucket in buckets:
-            if bucket is not None and len(bucket):
-                keys.extend(bucket.search(vector, count, floor))
-        return keys
+        found = [b.search(vector, count, floor) for b in buckets if b is not None and len(b)]
+        if not found:
+            return []
+        keys = np.concatenate([k for k, _ in found])
+        if len(keys) > count:
+            similarities = np.concatenate([s for _, s in found])
+            keys = keys[np.sort(np.argpartition(-similarities, count)[:count])]
+        return keys.tolist()
 
 
 def _week(when: date | None) -> int | None:
