@@ -16,9 +16,11 @@ event's dates; events more than ``max_days`` away are never candidates.
 Candidates come from the nearest neighbours of the article's lead embedding
 among the articles already placed, looked up week by week of publication: an
 article looks only at its own and the neighbouring weeks (and at undated
-articles), so the cost per article does not grow with the size of the store. A
-week is searched exactly while it holds a few thousand articles and through an
-approximate (HNSW, usearch) index beyond that.
+articles), so the cost per article does not grow with the size of the store,
+and it keeps the ``neighbours`` nearest of all those, so it does not grow much
+with how many articles a week holds either. A week is searched exactly while
+it holds a few thousand articles and through an approximate (HNSW, usearch)
+index beyond that.
 
 Once a batch is placed, each of its articles gets a second look: one placed
 early, before the events of the batch had grown, moves to the event it now fits
@@ -94,7 +96,7 @@ class GroupSettings:
     day_penalty: float = 0.05
     """Subtracted from the score per day of distance beyond the first."""
     neighbours: int = 24
-    """Nearest articles looked up to find candidate events."""
+    """Nearest articles looked up to find candidate events (across the weeks searched)."""
     min_similarity: float = 0.3
     """Neighbours whose lead embedding is less similar than this propose no event."""
     copy_jaccard: float = 0.7
