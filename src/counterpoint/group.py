@@ -429,9 +429,10 @@ class Grouper:
         self._arrival = {article_id: n for n, (article_id, *_) in enumerate(self._placed)}
         self._when: dict[str, date | None] = {p[0]: p[3] for p in self._placed}
         self._weights: dict[str, dict[str, float]] = {}
-        self._rows: dict[str, np.ndarray] = {}
         """TF-IDF weights of the articles placed since the last :meth:`observe`, kept for
         :meth:`refine` (the term statistics have not changed since)."""
+        self._rows: dict[str, np.ndarray] = {}
+        """The rows of the observed articles' terms in the term statistics."""
 
     # --- placing articles ---------------------------------------------------------------
 
