@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, timedelta
-from pathlib import Path
-
 import math
 import os
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 

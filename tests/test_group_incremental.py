@@ -102,6 +102,24 @@ def test_past_a_few_thousand_articles_a_week_the_approximate_index_groups_alike(
     assert len(exact) == 30 and {len(ids) for ids in exact.values()} == {5}
 
 
+def test_an_article_has_its_nearest_neighbours_however_dense_its_weeks():
+    from counterpoint.group import _Neighbours
+
+    rng = np.random.default_rng(5)
+    query = unit(1.0, 0.0, 0.0)
+    index = _Neighbours(384)
+    similarity = {}
+    # 30 articles in each of the article's week, the week after, and with no date
+    for n, when in enumerate([DAY] * 30 + [DAY + timedelta(days=7)] * 30 + [None] * 30):
+        vector = unit(1.0, *rng.uniform(0.0, 1.0, size=2))
+        index.add(vector, when, f"a{n}", minhash(f"text {n}"))
+        similarity[n] = float(vector @ query)
+    keys = index.search(query, DAY, 24, 0.3)
+    assert len(keys) == 24
+    assert set(keys) == set(sorted(similarity, key=similarity.get, reverse=True)[:24])
+    assert {k // 30 for k in keys} == {0, 1, 2}  # drawn from all three lists
+
+
 def test_the_encoder_still_loads_after_grouping_through_the_index():
     # a fresh interpreter: in this one, the encoder's runtime may already be loaded
     code = (

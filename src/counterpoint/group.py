@@ -291,9 +291,7 @@ class _Bucket:
         if self.index is not None:
             self.index.add(key, vector)
 
-    def search(
-        self, vector: np.ndarray, count: int, floor: float
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, vector: np.ndarray, count: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
         """Keys and cosines of up to ``count`` nearest vectors with a cosine of at least
         ``floor``."""
         if self.index is None and self.size > self.exact_up_to:
@@ -331,9 +329,7 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
 
 def _accumulate(total: dict[str, float], weights: dict[str, float]) -> None:
     """Add the sparse vector ``weights`` to ``total``, in place."""
-    total.update(
-        zip(weights, map(operator.add, weights.values(), map(total.get, weights, _ZEROS)))
-    )
+    total.update(zip(weights, map(operator.add, weights.values(), map(total.get, weights, _ZEROS))))
 
 
 def _load_onnxruntime_first() -> None:
