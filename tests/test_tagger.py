@@ -57,6 +57,9 @@ def test_an_empty_adapter_leaves_the_encoder_as_it_was():
 def test_an_adapter_naming_a_missing_weight_is_refused():
     with pytest.raises(ModelError, match="retrain"):
         adapted_model({"no.such.bias": np.zeros(3, dtype=np.float32)})
+    low_rank = np.zeros((2, 2), dtype=np.float16)
+    with pytest.raises(ModelError, match="no.such.weight_q"):
+        adapted_model({"no.such.weight.lora_a": low_rank, "no.such.weight.lora_b": low_rank})
 
 
 tagger = default_tagger()

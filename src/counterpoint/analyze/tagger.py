@@ -47,11 +47,14 @@ def adapted_model(adapter: dict[str, np.ndarray]) -> bytes:
     model = onnx.load(model_path())
     initializers = {i.name: i for i in model.graph.initializer}
 
-    def replace(name: str, array: np.ndarray) -> None:
+    def initializer(name: str):
         if name not in initializers:
             raise ModelError(f"the tagger changes {name!r}, which the ONNX model lacks; "
                              "retrain it with scripts/train_tagger.py")
-        initializers[name].CopyFrom(numpy_helper.from_array(array, name))
+        return initializers[name]
+
+    def replace(name: str, array: np.ndarray) -> None:
+        initializer(name).CopyFrom(numpy_helper.from_array(array, name))
 
     for key, value in adapter.items():
         if key.endswith(".lora_b"):
@@ -62,8 +65,8 @@ def adapted_model(adapter: dict[str, np.ndarray]) -> bytes:
         weight = key[: -len(".lora_a")]
         a = np.asarray(value, dtype=np.float32)
         b = np.asarray(adapter[weight + ".lora_b"], dtype=np.float32)
-        quantised = numpy_helper.to_array(initializers[weight + "_q"]).astype(np.float32)
-        scale = numpy_helper.to_array(initializers[weight + "_scale"]).astype(np.float32)
+        quantised = numpy_helper.to_array(initializer(weight + "_q")).astype(np.float32)
+        scale = numpy_helper.to_array(initializer(weight + "_scale")).astype(np.float32)
         changed = quantised * scale + (b @ a).T
         new_scale = np.maximum(np.abs(changed).max(axis=0, keepdims=True), 1e-12) / 127.0
         replace(weight + "_q", np.clip(np.rint(changed / new_scale), -127, 127).astype(np.int8))
