@@ -134,6 +134,7 @@ def profile(article: Article, analysis: Analysis, settings: GroupSettings | None
     vector = np.asarray(analysis.embedding, dtype=np.float32)
     norm = float(np.linalg.norm(vector))
     counts: Counter[str] = Counter(itertools.chain.from_iterable(analysis.lemmas))
+    # in a fixed order, not a set's: terms of equal weight are cut in the order they come
     for name in sorted(specific_names(analysis)):
         counts["@" + name] += settings.name_weight
     frequencies = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
@@ -597,7 +598,7 @@ class Grouper:
                     settings.embedding_weight * similarity
                     + settings.terms_weight * _dot(weights, event.terms_sum)
                 )
-                / len(event.article_ids)
+                / event.size
                 - settings.day_penalty * max(0, days - 1),
                 event,
             )
