@@ -13,9 +13,17 @@ from pathlib import Path
 import pytest
 
 from counterpoint.analyze import analyze_many
-from counterpoint.group import Grouper, TermStats, group, independent_sources, title_of
+from counterpoint.group import (
+    Grouper,
+    GroupSettings,
+    TermStats,
+    group,
+    independent_sources,
+    profile,
+    title_of,
+)
 from counterpoint.ingest import article_from_text
-from counterpoint.model import Analysis, Article, stable_id
+from counterpoint.model import Analysis, Article, Mention, stable_id
 
 ECBPLUS = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "ecbplus"
 DAY = date(2024, 3, 5)
@@ -210,6 +218,27 @@ def test_term_statistics_weigh_a_term_by_the_documents_that_hold_it():
     assert stats.added == {"quake": 1, "valdoria": 1}
     assert stats.rows(["valdoria", "marsella"]).tolist() == [rows[1], rows[1] + 1]
     assert stats.idf(stats.rows(["marsella"]))[0] > stats.idf(rows)[1]  # never seen: rarest
+
+
+def test_a_place_weighs_more_than_other_names():
+    # two fires at one chain's stores share the chain, the fire brigade and the words;
+    # the town each burned in is what sets them apart
+    text = "Valdoria firefighters and Elena Ruiz of Marsella Foods"
+    spans = [("Valdoria", "GPE"), ("Elena Ruiz", "PERSON"), ("Marsella Foods", "ORG")]
+    mentions = [
+        Mention(start=text.index(n), end=text.index(n) + len(n), text=n, type=t, sentence=0)
+        for n, t in spans
+    ]
+    article = article_from_text(text, source="t.txt", outlet="t")
+    analysis = Analysis(article_id=article.id, sentences=(), mentions=tuple(mentions), times=(),
+                        figures=(), attributions=(), labels=(), lemmas=(("fire",),),
+                        embedding=(1.0, 0.0))
+    settings = GroupSettings()
+    terms = profile(article, analysis, settings).terms
+    assert terms["@valdoria"] == pytest.approx(1 + math.log(settings.place_weight))
+    assert terms["@elenaruiz"] == pytest.approx(1 + math.log(settings.name_weight))
+    assert terms["@marsellafoods"] == terms["@elenaruiz"] < terms["@valdoria"]
+    assert terms["fire"] == 1.0
 
 
 PROFILE_TERMS = """

@@ -7,8 +7,9 @@ articles (average linkage, kept cheap by summing unit vectors), on two views:
 
 - what the article is about: its lead embedding (MiniLM);
 - what it says specifically: TF-IDF over its content lemmas and the names it
-  gives (people, organisations, places), so that two earthquakes or two trials
-  of one person are told apart by where, who and what exactly;
+  gives (people, organisations, places; a country, state or city weighs most),
+  so that two earthquakes or two trials of one person are told apart by where,
+  who and what exactly;
 
 less a small penalty per day between the article's publication date and the
 event's dates; events more than ``max_days`` away are never candidates.
@@ -91,6 +92,9 @@ class GroupSettings:
     terms_weight: float = 0.5
     name_weight: float = 2.0
     """A name counts like this many occurrences of a content word."""
+    place_weight: float = 5.0
+    """A country, state or city counts like this many instead: where something happened
+    sets it apart from a like happening elsewhere that shares its actors and words."""
     max_days: int = 7
     """Events whose dates lie further than this from the article's are not candidates."""
     day_penalty: float = 0.05
@@ -134,9 +138,10 @@ def profile(article: Article, analysis: Analysis, settings: GroupSettings | None
     vector = np.asarray(analysis.embedding, dtype=np.float32)
     norm = float(np.linalg.norm(vector))
     counts: Counter[str] = Counter(itertools.chain.from_iterable(analysis.lemmas))
+    places = specific_names(analysis, types=("GPE",))
     # in a fixed order, not a set's: terms of equal weight are cut in the order they come
     for name in sorted(specific_names(analysis)):
-        counts["@" + name] += settings.name_weight
+        counts["@" + name] += settings.place_weight if name in places else settings.name_weight
     frequencies = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
     return Profile(
         article_id=article.id,
@@ -735,9 +740,9 @@ def group(
     return grouper.events()
 
 
-def specific_names(analysis: Analysis) -> set[str]:
-    """Keys of the people, organisations and places an article names."""
-    texts = {m.text for m in analysis.mentions if m.type in NAME_TYPES}
+def specific_names(analysis: Analysis, types: Sequence[str] = NAME_TYPES) -> set[str]:
+    """Keys of the people, organisations and places an article names (of ``types``)."""
+    texts = {m.text for m in analysis.mentions if m.type in types}
     return {_name_key(text) for text in texts} - {""}
 
 
