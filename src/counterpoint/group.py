@@ -138,10 +138,9 @@ def profile(article: Article, analysis: Analysis, settings: GroupSettings | None
     vector = np.asarray(analysis.embedding, dtype=np.float32)
     norm = float(np.linalg.norm(vector))
     counts: Counter[str] = Counter(itertools.chain.from_iterable(analysis.lemmas))
-    places = specific_names(analysis, types=("GPE",))
     # in a fixed order, not a set's: terms of equal weight are cut in the order they come
-    for name in sorted(specific_names(analysis)):
-        counts["@" + name] += settings.place_weight if name in places else settings.name_weight
+    for name, weight in sorted(_name_weights(analysis, settings).items()):
+        counts["@" + name] += weight
     frequencies = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
     return Profile(
         article_id=article.id,
@@ -211,10 +210,8 @@ class TermStats:
                 if rows[n] is None:
                     rows[n] = self._rows[term] = len(self._terms)
                     self._terms.append(term)
-            if len(self._terms) > len(self._df):
-                grown = 2 * len(self._terms)
-                self._df = np.concatenate([self._df, np.zeros(grown - len(self._df))])
-                self._added = np.concatenate([self._added, np.zeros(grown - len(self._added))])
+            self._df = _room(self._df, len(self._terms))
+            self._added = _room(self._added, len(self._terms))
         return np.asarray(rows, dtype=np.intp)
 
     def observe(self, terms: Iterable[str]) -> np.ndarray:
@@ -288,9 +285,8 @@ class _Bucket:
 
     def add(self, key: int, vector: np.ndarray) -> None:
         n = self.size
-        if n == len(self.vectors):
-            self.vectors = np.concatenate([self.vectors, np.zeros_like(self.vectors)])
-            self.keys = np.concatenate([self.keys, np.zeros_like(self.keys)])
+        self.vectors = _room(self.vectors, n + 1)
+        self.keys = _room(self.keys, n + 1)
         self.vectors[n] = vector
         self.keys[n] = key
         self.size = n + 1
@@ -325,6 +321,15 @@ class _Bucket:
         else:
             nearest = np.flatnonzero(similarities >= floor)
         return self.keys[nearest], similarities[nearest]
+
+
+def _room(array: np.ndarray, rows: int) -> np.ndarray:
+    """``array``, or a copy twice as long padded with zeros if it has fewer than ``rows`` rows
+    (arrays that grow one row at a time are doubled, not copied at every row)."""
+    if rows <= len(array):
+        return array
+    return np.concatenate([array, np.zeros((max(rows, 2 * len(array)) - len(array),
+                                            *array.shape[1:]), dtype=array.dtype)])
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
@@ -362,8 +367,7 @@ class _Neighbours:
         if bucket is None:
             bucket = self._weeks[week] = _Bucket(self.dimensions)
         key = len(self.article_ids)
-        if key == len(self.signatures):
-            self.signatures = np.concatenate([self.signatures, np.zeros_like(self.signatures)])
+        self.signatures = _room(self.signatures, key + 1)
         self.article_ids.append(article_id)
         self.signatures[key] = signature
         bucket.add(key, vector)
@@ -740,10 +744,21 @@ def group(
     return grouper.events()
 
 
-def specific_names(analysis: Analysis, types: Sequence[str] = NAME_TYPES) -> set[str]:
-    """Keys of the people, organisations and places an article names (of ``types``)."""
-    texts = {m.text for m in analysis.mentions if m.type in types}
-    return {_name_key(text) for text in texts} - {""}
+def specific_names(analysis: Analysis) -> set[str]:
+    """Keys of the people, organisations and places an article names."""
+    return set(_name_weights(analysis, GroupSettings()))
+
+
+def _name_weights(analysis: Analysis, settings: GroupSettings) -> dict[str, float]:
+    """The key of each name the article gives, with how many occurrences of a content word
+    it counts as: ``place_weight`` for a country, state or city, else ``name_weight``."""
+    weights: dict[str, float] = {}
+    for text, kind in {(m.text, m.type) for m in analysis.mentions if m.type in NAME_TYPES}:
+        key = _name_key(text)
+        if key:
+            weight = settings.place_weight if kind == "GPE" else settings.name_weight
+            weights[key] = max(weights.get(key, 0.0), weight)
+    return weights
 
 
 _name_key = lru_cache(maxsize=200_000)(name_key)
