@@ -237,6 +237,24 @@ def test_incremental_ingest_keeps_event_ids_and_places_only_new_articles(tmp_pat
         assert again.events == () and {e.id: e.article_ids for e in store.events()} == after
 
 
+def test_a_file_whose_articles_were_signed_otherwise_is_regrouped_once(tmp_path):
+    db = tmp_path / "news.duckdb"
+    with Store(db) as store:
+        pipeline.ingest([write(tmp_path, "daily", QUAKE)], store)
+        assert store.grouping_is_incremental()
+        (first,) = store.events()
+        # as a file grouped by a version that signed articles with another MinHash scheme
+        store._db.execute("UPDATE setting SET value = 'older scheme' WHERE name = 'signature'")
+        assert not store.grouping_is_incremental()
+        report = pipeline.ingest(
+            [write(tmp_path, "wire", QUAKE_FOLLOW_UP, DAY + timedelta(days=1))], store
+        )
+        assert store.grouping_is_incremental()
+        (event,) = store.events()
+        assert event.id == first.id and len(event.article_ids) == 2
+        assert [e.id for e in report.events] == [first.id]
+
+
 def test_store_resolves_the_id_of_a_merged_event(tmp_path):
     left = made_up("left", unit(1, 0.3), {"harbour": 1.0, "fire": 1.0})
     right = made_up("right", unit(0.3, 1), {"warehouse": 1.0, "blaze": 1.0})

@@ -43,8 +43,6 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-import re
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -57,6 +55,7 @@ from counterpoint.lexicon import NAME_TYPES, name_key
 from counterpoint.model import Analysis, Article, Event, stable_id
 
 __all__ = [
+    "SIGNATURE_SCHEME",
     "EventState",
     "GroupSettings",
     "Grouper",
@@ -73,10 +72,11 @@ SHINGLE = 5
 SIGNED_CHARACTERS = 4000
 """Only the start of the body is signed: copies share their first paragraphs."""
 NUM_PERM = 64
+SIGNATURE_SCHEME = "minhash64-words5-poly"
+"""Names how signatures are made; a store holding signatures made otherwise regroups."""
 _perm = np.random.RandomState(1)
 _PERM_A = (_perm.randint(0, 1 << 31, size=NUM_PERM, dtype=np.uint32) << np.uint32(1)) | np.uint32(1)
 _PERM_B = _perm.randint(0, 1 << 31, size=NUM_PERM, dtype=np.uint32)
-_WORD = re.compile(r"\w+")
 _ZEROS = itertools.repeat(0.0)
 
 
@@ -152,22 +152,54 @@ def profile(article: Article, analysis: Analysis, settings: GroupSettings | None
     )
 
 
-_word_hashes: dict[str, int] = {}
-"""crc32 of words seen before: most words of an article were."""
+def _word_table() -> np.ndarray:
+    """Which code points of the Basic Multilingual Plane make words (as ``\\w`` in ``re``)."""
+    table = np.array([chr(c).isalnum() for c in range(1 << 16)], dtype=bool)
+    table[ord("_")] = True
+    return table
 
 
-def _word_hash_values(words: list[str]) -> np.ndarray:
-    known = _word_hashes
-    if len(known) > 500_000:
-        known.clear()
-    for word in set(words).difference(known):
-        known[word] = zlib.crc32(word.encode())
-    return np.fromiter(map(known.__getitem__, words), dtype=np.uint32, count=len(words))
+_WORD_CHARACTER = _word_table()
+_HASH_BASE = 1_000_003
+_POWERS = np.cumprod(np.full(4 * SIGNED_CHARACTERS, _HASH_BASE, dtype=np.uint32), dtype=np.uint32)
+_POWERS = np.concatenate([np.ones(1, dtype=np.uint32), _POWERS[:-1]])
+"""``_HASH_BASE ** i`` (mod 2**32): a lower-cased text can be longer than the original."""
+_INVERSE_POWERS = np.cumprod(
+    np.full(len(_POWERS), pow(_HASH_BASE, -1, 1 << 32), dtype=np.uint32), dtype=np.uint32
+)
+_INVERSE_POWERS = np.concatenate([np.ones(1, dtype=np.uint32), _INVERSE_POWERS[:-1]])
+
+
+def word_hashes(text: str) -> np.ndarray:
+    """A 32-bit hash of each word of ``text`` (the runs ``re``'s ``\\w+`` finds), in order.
+
+    All in array operations: a word's polynomial hash comes from a prefix sum over
+    the text's code points, each scaled by an inverse power of the base, and is
+    then mixed (MurmurHash3's finaliser) so that short words spread over all bits.
+    """
+    encoded = text.encode("utf-32-le", "surrogatepass")
+    points = np.frombuffer(encoded, dtype=np.uint32)[: len(_POWERS)]
+    word = np.zeros(len(points) + 2, dtype=bool)
+    word[1:-1] = np.take(_WORD_CHARACTER, points, mode="clip")
+    if points.size and points.max() > 0xFFFF:
+        beyond = np.flatnonzero(points > 0xFFFF)
+        word[beyond + 1] = [chr(c).isalnum() for c in points[beyond].tolist()]
+    edges = np.flatnonzero(word[1:] != word[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    prefix = np.zeros(len(points) + 1, dtype=np.uint32)
+    np.cumsum(points * _INVERSE_POWERS[: len(points)], dtype=np.uint32, out=prefix[1:])
+    hashes = (prefix[ends] - prefix[starts]) * _POWERS[ends - 1]
+    hashes ^= hashes >> np.uint32(16)
+    hashes *= np.uint32(0x85EBCA6B)
+    hashes ^= hashes >> np.uint32(13)
+    hashes *= np.uint32(0xC2B2AE35)
+    hashes ^= hashes >> np.uint32(16)
+    return hashes
 
 
 def minhash(text: str) -> np.ndarray:
     """MinHash signature of the text's lower-cased 5-word shingles (uint32 values)."""
-    hashes = _word_hash_values(_WORD.findall(text[:SIGNED_CHARACTERS].lower()))
+    hashes = word_hashes(text[:SIGNED_CHARACTERS].lower())
     if len(hashes) < SHINGLE:
         hashes = np.pad(hashes, (0, SHINGLE - len(hashes)))
     # a shingle's hash mixes its five word hashes, position by position (mod 2**32)
@@ -175,9 +207,9 @@ def minhash(text: str) -> np.ndarray:
     for position in range(SHINGLE):
         shingles *= np.uint32(1_000_003)
         shingles += hashes[position : position + len(shingles)]
-    permuted = np.multiply.outer(shingles, _PERM_A)
-    permuted += _PERM_B
-    return permuted.min(axis=0)
+    permuted = np.multiply.outer(_PERM_A, shingles)
+    permuted += _PERM_B[:, None]
+    return permuted.min(axis=1)
 
 
 class TermStats:
@@ -293,34 +325,61 @@ class _Bucket:
         if self.index is not None:
             self.index.add(key, vector)
 
-    def search(self, vector: np.ndarray, count: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
-        """Keys and cosines of up to ``count`` nearest vectors with a cosine of at least
-        ``floor``."""
-        if self.index is None and self.size > self.exact_up_to:
-            _load_onnxruntime_first()
-            from usearch.index import Index
+    @property
+    def exact(self) -> bool:
+        """Whether a search goes through every vector (no index built or needed yet)."""
+        return self.index is None and self.size <= self.exact_up_to
 
-            self.index = Index(
-                ndim=self.vectors.shape[1],
-                metric="cos",
-                connectivity=8,
-                expansion_add=32,
-                expansion_search=48,
-            )
-            # one thread: a graph built in parallel depends on timing, and so would events
-            self.index.add(self.keys[: self.size], self.vectors[: self.size], threads=1)
-        if self.index is not None:
+    def search(
+        self, vector: np.ndarray, count: int, floor: float, *, start: int = 0
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Keys and cosines of up to ``count`` nearest vectors with a cosine of at least
+        ``floor``; those added from position ``start`` on, if given (searched exactly)."""
+        if start == 0 and not self.exact:
+            if self.index is None:
+                self._build_index()
             found = self.index.search(vector, count)
             similarities = 1.0 - found.distances.astype(np.float32)
             near = similarities >= floor
             return found.keys[near].astype(np.int64), similarities[near]
-        similarities = self.vectors[: self.size] @ vector
-        if self.size > count:
+        similarities = self.vectors[start : self.size] @ vector
+        if len(similarities) > count:
             nearest = np.argpartition(-similarities, count)[:count]
             nearest = nearest[similarities[nearest] >= floor]
         else:
             nearest = np.flatnonzero(similarities >= floor)
-        return self.keys[nearest], similarities[nearest]
+        return self.keys[start + nearest], similarities[nearest]
+
+    def search_many(
+        self, vectors: np.ndarray, count: int, floor: float
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """:meth:`search` for each of ``vectors`` at once, through every vector (one matrix
+        product reads the bucket once, where a search per vector reads it each time)."""
+        similarities = vectors @ self.vectors[: self.size].T
+        if self.size > count:
+            nearest = np.argpartition(-similarities, count, axis=1)[:, :count]
+            similarities = np.take_along_axis(similarities, nearest, axis=1)
+        else:
+            nearest = np.broadcast_to(np.arange(self.size), similarities.shape)
+        near = similarities >= floor
+        return [
+            (self.keys[row[keep]], sims[keep])
+            for row, sims, keep in zip(nearest, similarities, near)
+        ]
+
+    def _build_index(self) -> None:
+        _load_onnxruntime_first()
+        from usearch.index import Index
+
+        self.index = Index(
+            ndim=self.vectors.shape[1],
+            metric="cos",
+            connectivity=8,
+            expansion_add=32,
+            expansion_search=48,
+        )
+        # one thread: a graph built in parallel depends on timing, and so would events
+        self.index.add(self.keys[: self.size], self.vectors[: self.size], threads=1)
 
 
 def _room(array: np.ndarray, rows: int) -> np.ndarray:
@@ -328,8 +387,8 @@ def _room(array: np.ndarray, rows: int) -> np.ndarray:
     (arrays that grow one row at a time are doubled, not copied at every row)."""
     if rows <= len(array):
         return array
-    return np.concatenate([array, np.zeros((max(rows, 2 * len(array)) - len(array),
-                                            *array.shape[1:]), dtype=array.dtype)])
+    padding = np.zeros((max(rows, 2 * len(array)) - len(array), *array.shape[1:]), array.dtype)
+    return np.concatenate([array, padding])
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
@@ -374,16 +433,42 @@ class _Neighbours:
         if week is not None:
             self._dated.add(key, vector)
 
-    def search(self, vector: np.ndarray, when: date | None, count: int, floor: float) -> list[int]:
-        """Keys of the ``count`` nearest articles (at least ``floor`` similar): from the weeks
-        around ``when`` and the undated articles, or from all articles when ``when`` is None.
-        However dense the weeks, an article has no more than ``count`` neighbours."""
+    def buckets(self, when: date | None) -> list[_Bucket]:
+        """The buckets a search for an article of date ``when`` goes through: the weeks
+        around it and the undated articles, or, for an undated article, all of them."""
         if when is None:
             buckets = [self._weeks.get(None), self._dated]
         else:
             week = _week(when)
             buckets = [self._weeks.get(w) for w in (week - 1, week, week + 1, None)]
-        found = [b.search(vector, count, floor) for b in buckets if b is not None and len(b)]
+        return [b for b in buckets if b is not None and len(b)]
+
+    def search(
+        self,
+        vector: np.ndarray,
+        when: date | None,
+        count: int,
+        floor: float,
+        ahead: Lookup | None = None,
+    ) -> list[int]:
+        """Keys of the ``count`` nearest articles (at least ``floor`` similar): from the weeks
+        around ``when`` and the undated articles, or from all articles when ``when`` is None.
+        However dense the weeks, an article has no more than ``count`` neighbours.
+
+        ``ahead`` holds what :meth:`search_ahead` found for this article in each bucket
+        searched exactly (and how full it was then); only what came after is searched."""
+        found = []
+        for bucket in self.buckets(when):
+            early = ahead.get(bucket) if ahead else None
+            if early is None or not bucket.exact:
+                found.append(bucket.search(vector, count, floor))
+                continue
+            size, keys, similarities = early
+            if bucket.size > size:
+                later = bucket.search(vector, count, floor, start=size)
+                keys = np.concatenate([keys, later[0]])
+                similarities = np.concatenate([similarities, later[1]])
+            found.append((keys, similarities))
         if not found:
             return []
         keys = np.concatenate([k for k, _ in found])
@@ -392,9 +477,52 @@ class _Neighbours:
             keys = keys[np.sort(np.argpartition(-similarities, count)[:count])]
         return keys.tolist()
 
+    def search_ahead(self, items: Sequence[Profile], count: int, floor: float) -> dict[str, Lookup]:
+        """For each of ``items`` (by article id), what :meth:`search` would find in each
+        bucket searched exactly, as the buckets are now: one matrix product per bucket for
+        all the items that search it."""
+        rows: dict[_Bucket, list[int]] = {}
+        for row, item in enumerate(items):
+            for bucket in self.buckets(item.when):
+                if bucket.exact:
+                    rows.setdefault(bucket, []).append(row)
+        found: dict[str, Lookup] = {item.article_id: {} for item in items}
+        for bucket, chosen in rows.items():
+            vectors = np.stack([items[row].vector for row in chosen])
+            for row, (keys, similarities) in zip(chosen, bucket.search_many(vectors, count, floor)):
+                found[items[row].article_id][bucket] = (bucket.size, keys, similarities)
+        return found
+
+
+Lookup = dict[_Bucket, tuple[int, np.ndarray, np.ndarray]]
+"""What a search found in each bucket, with how many vectors the bucket held then."""
+
 
 def _week(when: date | None) -> int | None:
     return None if when is None else when.toordinal() // 7
+
+
+class _Ahead:
+    """Looks up the neighbours of the articles about to be placed (or looked at again),
+    ``chunk`` at a time, so that each bucket is read once per chunk (see
+    :meth:`_Neighbours.search_ahead`)."""
+
+    chunk = 256
+
+    def __init__(self, items: Sequence[Profile] = ()) -> None:
+        self.items = items
+        self.position = {item.article_id: n for n, item in enumerate(items)}
+        self.found: dict[str, Lookup] = {}
+
+    def get(self, index: _Neighbours, item: Profile, count: int, floor: float) -> Lookup | None:
+        """What the next search for ``item`` can start from; None for an article that is
+        not among the items."""
+        found = self.found.pop(item.article_id, None)
+        if found is None and item.article_id in self.position:
+            start = self.position[item.article_id]
+            self.found = index.search_ahead(self.items[start : start + self.chunk], count, floor)
+            found = self.found.pop(item.article_id)
+        return found
 
 
 class Grouper:
@@ -439,6 +567,7 @@ class Grouper:
         :meth:`refine` (the term statistics have not changed since)."""
         self._rows: dict[str, np.ndarray] = {}
         """The rows of the observed articles' terms in the term statistics."""
+        self._ahead = _Ahead()
 
     # --- placing articles ---------------------------------------------------------------
 
@@ -452,15 +581,17 @@ class Grouper:
         """Count the terms of articles about to be placed, so IDF weights include them."""
         self._weights.clear()
         self._rows.clear()
+        profiles = list(profiles)
         for item in profiles:
             self._rows[item.article_id] = self.stats.observe(item.terms)
+        self._ahead = _Ahead(profiles)
 
     def place(self, item: Profile) -> str:
         """Place one observed article; returns the id of its event."""
         settings = self.settings
         index = self._neighbours(item.vector.shape[0])
         weights = self._weights[item.article_id] = self._tfidf(item)
-        keys = index.search(item.vector, item.when, settings.neighbours, settings.min_similarity)
+        keys = self._search(index, item, self._ahead)
 
         original = self._original(item, keys)
         scored = self._scored([self._events[i] for i in self._candidates(keys)], item, weights)
@@ -502,15 +633,14 @@ class Grouper:
         if index is None:
             return 0
         titles = {item.article_id: item.title for item in items}
+        ahead = _Ahead(items)
         moved = 0
         for item in items:
             current = self._events[self.event_of(item.article_id)]
             if item.article_id in current.copies or item.article_id in current.copies.values():
                 continue
             weights = self._weights.get(item.article_id) or self._tfidf(item)
-            keys = index.search(
-                item.vector, item.when, settings.neighbours, settings.min_similarity
-            )
+            keys = self._search(index, item, ahead)
             others = [self._events[i] for i in self._candidates(keys) if i != current.id]
             scored = self._scored(others, item, weights)
             if not scored:
@@ -585,6 +715,13 @@ class Grouper:
         for old, new in self.merges.items():
             if new == gone.id:
                 self.merges[old] = into.id
+
+    def _search(self, index: _Neighbours, item: Profile, ahead: _Ahead) -> list[int]:
+        """Keys of the article's nearest neighbours in ``index``."""
+        count, floor = self.settings.neighbours, self.settings.min_similarity
+        return index.search(
+            item.vector, item.when, count, floor, ahead.get(index, item, count, floor)
+        )
 
     def _candidates(self, keys: Sequence[int]) -> list[str]:
         """Ids of the events of the nearest articles (``keys`` into the index)."""

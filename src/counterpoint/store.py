@@ -10,6 +10,7 @@ Tables::
     event_profile  what grouping keeps of each event: dates, summed embeddings and TF-IDF terms
     event_merge    events merged into others: the old id and the id it now belongs to
     term_df        in how many placed articles each term occurs (for IDF weights)
+    setting        how the grouping state was made (the MinHash scheme of the signatures)
 
 An article and its analysis are written in one transaction, so a failure
 part-way leaves the database as it was before that article. Writing an
@@ -30,7 +31,14 @@ from pathlib import Path
 import numpy as np
 
 from counterpoint.errors import NotFoundError, StoreError
-from counterpoint.group import EventState, Grouper, GroupSettings, Profile, TermStats
+from counterpoint.group import (
+    SIGNATURE_SCHEME,
+    EventState,
+    Grouper,
+    GroupSettings,
+    Profile,
+    TermStats,
+)
 from counterpoint.model import Analysis, Article, Event
 
 SCHEMA = """
@@ -52,6 +60,7 @@ CREATE TABLE IF NOT EXISTS event_profile (
 );
 CREATE TABLE IF NOT EXISTS event_merge (old_id VARCHAR PRIMARY KEY, new_id VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS term_df (term VARCHAR PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS setting (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 """
 ARTICLE_COLUMNS = (
     "id",
@@ -221,12 +230,15 @@ class Store:
         return [article_id for (article_id,) in rows]
 
     def grouping_is_incremental(self) -> bool:
-        """Whether every grouped article has its grouping profile (so new articles can be
-        placed without regrouping the store); False after :meth:`save_events`."""
-        row = self._db.execute(
-            "SELECT (SELECT count(*) FROM event_article), (SELECT count(*) FROM article_profile)"
+        """Whether every grouped article has its grouping profile, signed as this version
+        signs them (so new articles can be placed without regrouping the store); False
+        after :meth:`save_events`, and in a file grouped by a version that signed
+        articles otherwise."""
+        grouped, profiled, scheme = self._db.execute(
+            "SELECT (SELECT count(*) FROM event_article), (SELECT count(*) FROM article_profile), "
+            "(SELECT value FROM setting WHERE name = 'signature')"
         ).fetchone()
-        return row[0] == row[1]
+        return grouped == profiled and (profiled == 0 or scheme == SIGNATURE_SCHEME)
 
     def grouper(
         self, profiles: Sequence[Profile], settings: GroupSettings | None = None
@@ -350,6 +362,9 @@ class Store:
                 members,
                 [e.id for e in changed for _ in e.article_ids],
                 [e.copies.get(a) for e in changed for a in e.article_ids],
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO setting VALUES ('signature', ?)", [SIGNATURE_SCHEME]
             )
             for old, new in grouper.merges.items():
                 self._db.execute("UPDATE event_merge SET new_id = ? WHERE new_id = ?", [new, old])
