@@ -888,13 +888,15 @@ def specific_names(analysis: Analysis) -> set[str]:
 
 def _name_weights(analysis: Analysis, settings: GroupSettings) -> dict[str, float]:
     """The key of each name the article gives, with how many occurrences of a content word
-    it counts as: ``place_weight`` for a country, state or city, else ``name_weight``."""
+    it counts as: ``place_weight`` for a country, state or city, else ``name_weight`` (the
+    larger, for a key named both ways)."""
+    places = {m.text for m in analysis.mentions if m.type == "GPE"}
+    others = {m.text for m in analysis.mentions if m.type in NAME_TYPES and m.type != "GPE"}
+    kinds = sorted([(settings.name_weight, others), (settings.place_weight, places)])
     weights: dict[str, float] = {}
-    for text, kind in {(m.text, m.type) for m in analysis.mentions if m.type in NAME_TYPES}:
-        key = _name_key(text)
-        if key:
-            weight = settings.place_weight if kind == "GPE" else settings.name_weight
-            weights[key] = max(weights.get(key, 0.0), weight)
+    for weight, texts in kinds:  # the larger weight written last
+        weights.update(dict.fromkeys(map(_name_key, texts), weight))
+    weights.pop("", None)
     return weights
 
 
