@@ -255,6 +255,28 @@ def test_a_file_whose_articles_were_signed_otherwise_is_regrouped_once(tmp_path)
         assert [e.id for e in report.events] == [first.id]
 
 
+def test_ids_that_named_events_still_resolve_after_a_regroup(tmp_path):
+    with Store(tmp_path / "news.duckdb") as store:
+        pipeline.ingest(
+            [write(tmp_path, "daily", QUAKE), write(tmp_path, "sport", TRANSFER)], store
+        )
+        sources = {a.id: a.source for a in store.articles()}
+        # a grouping saved wholesale under ids of its own, one of which was merged into
+        saved = [replace(e, id=f"evt_saved_{n}") for n, e in enumerate(store.events())]
+        store.save_events(saved)
+        (quake,) = [e for e in saved if sources[e.article_ids[0]].endswith("daily.txt")]
+        store.add_merges({"evt_merged_away": quake.id})
+        assert not store.grouping_is_incremental()
+
+        follow_up = write(tmp_path, "wire", QUAKE_FOLLOW_UP, DAY + timedelta(days=1))
+        pipeline.ingest([follow_up], store)  # regroups the whole store
+        assert len(store.events()) == 2
+        for event in saved:  # each saved id resolves to the event of its first article
+            assert event.article_ids[0] in store.event(event.id).article_ids
+        assert store.event("evt_merged_away") == store.event(quake.id)
+        assert len(store.event(quake.id).article_ids) == 2
+
+
 def test_store_resolves_the_id_of_a_merged_event(tmp_path):
     left = made_up("left", unit(1, 0.3), {"harbour": 1.0, "fire": 1.0})
     right = made_up("right", unit(0.3, 1), {"warehouse": 1.0, "blaze": 1.0})

@@ -135,11 +135,21 @@ def group_new(
 def regroup(store: Store, settings: GroupSettings | None = None) -> list[Event]:
     """Forget the grouping and place every stored article again, in ingest order.
 
-    Replaying the ingest order gives every event the id of its first article.
+    Replaying the ingest order gives every event the id of its first article. Every id
+    that named an event before still does: one that names no event now (an event saved
+    under another id, or merged away) resolves to the event that holds its first article.
     """
+    firsts = {event.id: event.article_ids[0] for event in store.events()}
+    firsts.update({old: firsts[new] for old, new in store.merges().items() if new in firsts})
     store.clear_grouping()
     group_new(store, settings)
-    return store.events()
+    events = store.events()
+    holder = {article_id: event.id for event in events for article_id in event.article_ids}
+    live = {event.id for event in events}
+    store.add_merges(
+        {old: holder[first] for old, first in firsts.items() if old not in live and first in holder}
+    )
+    return events
 
 
 def compare_event(store: Store, event: Event | str) -> Comparison:

@@ -378,6 +378,16 @@ class Store:
             self._db.execute("ROLLBACK")
             raise
 
+    def add_merges(self, merges: dict[str, str]) -> None:
+        """Record that each old id (a key) now names the event it maps to; an old id that
+        already resolves keeps its record."""
+        if merges:
+            self._db.execute(
+                "INSERT INTO event_merge SELECT unnest(?), unnest(?) "
+                "ON CONFLICT (old_id) DO NOTHING",
+                [list(merges), list(merges.values())],
+            )
+
     def _insert(self, table: str, *columns: list) -> None:
         """Insert rows given column by column, in one statement."""
         if columns and columns[0]:
