@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -21,6 +22,7 @@ from counterpoint.group import (
     independent_sources,
     profile,
     title_of,
+    word_hashes,
 )
 from counterpoint.ingest import article_from_text
 from counterpoint.model import Analysis, Article, Mention, stable_id
@@ -95,6 +97,16 @@ def test_unrelated_article_stays_apart(analysed, order):
     football = event_of(events, analysed["football"][0])
     assert football.article_ids == (analysed["football"][0].id,)
     assert event_of(events, analysed["a"][0]) is event_of(events, analysed["b"][0])
+
+
+def test_a_signature_hashes_the_words_a_regular_expression_finds():
+    text = "Ünïcode words, ÜNÏCODE_x 42—l’État 𝔘nicode🙂words: 42".lower()
+    words = re.findall(r"\w+", text)
+    hashes = word_hashes(text).tolist()
+    assert len(hashes) == len(words) == 9
+    hash_of = dict(zip(words, hashes))
+    assert [hash_of[word] for word in words] == hashes  # a word hashes alike wherever it is
+    assert len(set(hashes)) == len(set(words))  # and unlike any other word here
 
 
 def test_near_verbatim_copy_is_marked(analysed):

@@ -120,6 +120,31 @@ def test_an_article_has_its_nearest_neighbours_however_dense_its_weeks():
     assert {k // 30 for k in keys} == {0, 1, 2}  # drawn from all three lists
 
 
+def test_neighbours_looked_up_ahead_are_those_a_search_finds_as_articles_arrive():
+    from counterpoint.group import _Ahead, _Neighbours
+
+    rng = np.random.default_rng(7)
+    index = _Neighbours(384)
+    days = [DAY + timedelta(days=int(d)) for d in rng.integers(0, 21, size=60)]
+    arriving = [made_up(f"a{n}", unit(*rng.normal(size=8)), {}) for n in range(len(days) + 20)]
+    arriving = [
+        replace(item, published=when)
+        for item, when in zip(arriving, days + [None] * 20)  # the last 20 undated
+    ]
+    rng.shuffle(arriving)
+    for item in arriving[:30]:  # already placed
+        index.add(item.vector, item.when, item.article_id, item.signature)
+    ahead = _Ahead(arriving[30:])
+    ahead.chunk = 16  # a few chunks, each reading the buckets as they are then
+    for item in arriving[30:]:
+        found = ahead.get(index, item, 6, -1.0)
+        assert found, "each bucket it searches was read ahead"
+        assert index.search(item.vector, item.when, 6, -1.0, found) == index.search(
+            item.vector, item.when, 6, -1.0
+        )
+        index.add(item.vector, item.when, item.article_id, item.signature)
+
+
 def test_the_encoder_still_loads_after_grouping_through_the_index():
     # a fresh interpreter: in this one, the encoder's runtime may already be loaded
     code = (

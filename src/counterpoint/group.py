@@ -453,9 +453,10 @@ class _Neighbours:
         floor: float,
         ahead: Lookup | None = None,
     ) -> list[int]:
-        """Keys of the ``count`` nearest articles (at least ``floor`` similar): from the weeks
-        around ``when`` and the undated articles, or from all articles when ``when`` is None.
-        However dense the weeks, an article has no more than ``count`` neighbours.
+        """Keys of the ``count`` nearest articles (at least ``floor`` similar), in the order
+        the articles were added: from the weeks around ``when`` and the undated articles, or
+        from all articles when ``when`` is None. However dense the weeks, an article has no
+        more than ``count`` neighbours.
 
         ``ahead`` holds what :meth:`search_ahead` found for this article in each bucket
         searched exactly (and how full it was then); only what came after is searched."""
@@ -476,8 +477,8 @@ class _Neighbours:
         keys = np.concatenate([k for k, _ in found])
         if len(keys) > count:
             similarities = np.concatenate([s for _, s in found])
-            keys = keys[np.sort(np.argpartition(-similarities, count)[:count])]
-        return keys.tolist()
+            keys = keys[np.argpartition(-similarities, count)[:count]]
+        return np.sort(keys).tolist()
 
     def search_ahead(self, items: Sequence[Profile], count: int, floor: float) -> dict[str, Lookup]:
         """For each of ``items`` (by article id), what :meth:`search` would find in each
