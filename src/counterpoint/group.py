@@ -306,7 +306,8 @@ class _Bucket:
     little to fill."""
 
     exact_up_to = 16_384
-    """Searched 256 vectors at a time, this many take about as long as an HNSW search."""
+    """Searched ``_Ahead.chunk`` articles at a time, this many vectors take about as long
+    as a search through the HNSW index (BENCHMARKS.md, Scaling)."""
 
     def __init__(self, dimensions: int) -> None:
         self.size = 0
@@ -451,7 +452,7 @@ class _Neighbours:
         when: date | None,
         count: int,
         floor: float,
-        ahead: Lookup | None = None,
+        ahead: _Lookup | None = None,
     ) -> list[int]:
         """Keys of the ``count`` nearest articles (at least ``floor`` similar), in the order
         the articles were added: from the weeks around ``when`` and the undated articles, or
@@ -480,7 +481,9 @@ class _Neighbours:
             keys = keys[np.argpartition(-similarities, count)[:count]]
         return np.sort(keys).tolist()
 
-    def search_ahead(self, items: Sequence[Profile], count: int, floor: float) -> dict[str, Lookup]:
+    def search_ahead(
+        self, items: Sequence[Profile], count: int, floor: float
+    ) -> dict[str, _Lookup]:
         """For each of ``items`` (by article id), what :meth:`search` would find in each
         bucket searched exactly, as the buckets are now: one matrix product per bucket for
         all the items that search it."""
@@ -489,7 +492,7 @@ class _Neighbours:
             for bucket in self.buckets(item.when):
                 if bucket.exact:
                     rows.setdefault(bucket, []).append(row)
-        found: dict[str, Lookup] = {item.article_id: {} for item in items}
+        found: dict[str, _Lookup] = {item.article_id: {} for item in items}
         for bucket, chosen in rows.items():
             vectors = np.stack([items[row].vector for row in chosen])
             for row, (keys, similarities) in zip(chosen, bucket.search_many(vectors, count, floor)):
@@ -497,7 +500,7 @@ class _Neighbours:
         return found
 
 
-Lookup = dict[_Bucket, tuple[int, np.ndarray, np.ndarray]]
+_Lookup = dict[_Bucket, tuple[int, np.ndarray, np.ndarray]]
 """What a search found in each bucket, with how many vectors the bucket held then."""
 
 
@@ -515,9 +518,9 @@ class _Ahead:
     def __init__(self, items: Sequence[Profile] = ()) -> None:
         self.items = items
         self.position = {item.article_id: n for n, item in enumerate(items)}
-        self.found: dict[str, Lookup] = {}
+        self.found: dict[str, _Lookup] = {}
 
-    def get(self, index: _Neighbours, item: Profile, count: int, floor: float) -> Lookup | None:
+    def get(self, index: _Neighbours, item: Profile, count: int, floor: float) -> _Lookup | None:
         """What the next search for ``item`` can start from; None for an article that is
         not among the items."""
         found = self.found.pop(item.article_id, None)
@@ -792,8 +795,7 @@ class Grouper:
         assert index is not None
         if not keys:
             return None
-        keys = sorted(set(keys))
-        signatures = index.signatures[keys]
+        signatures = index.signatures[keys]  # keys come sorted: the earliest first
         similar = np.mean(signatures == item.signature, axis=1) >= self.settings.copy_jaccard
         if not similar.any():
             return None
