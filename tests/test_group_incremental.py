@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import sys
@@ -14,7 +15,14 @@ import pytest
 
 from counterpoint import pipeline
 from counterpoint.analyze import analyze_many
-from counterpoint.group import Grouper, Profile, group, independent_sources, minhash
+from counterpoint.group import (
+    Grouper,
+    GroupSettings,
+    Profile,
+    group,
+    independent_sources,
+    minhash,
+)
 from counterpoint.ingest import article_from_text
 from counterpoint.store import Store
 
@@ -33,6 +41,10 @@ def unit(*values: float) -> np.ndarray:
     return vector / np.linalg.norm(vector)
 
 
+def at_angle(degrees: float) -> np.ndarray:
+    return unit(math.cos(math.radians(degrees)), math.sin(math.radians(degrees)))
+
+
 def made_up(article_id: str, vector: np.ndarray, terms: dict[str, float]) -> Profile:
     return Profile(
         article_id=article_id,
@@ -49,6 +61,12 @@ def place_all(grouper: Grouper, profiles: list[Profile]) -> list[str]:
     return [grouper.place(p) for p in profiles]
 
 
+BRIDGING = GroupSettings(cohesion_margin=1.0)
+"""Settings under which one article can merge two events of one article each: by default
+the pair must also score about as well as the article does with the event it joins, which
+takes events of more articles (see the test after the next)."""
+
+
 def test_an_article_between_two_events_merges_them_into_the_older():
     left = made_up("left", unit(1, 0.3), {"harbour": 1.0, "fire": 1.0})
     right = made_up("right", unit(0.3, 1), {"warehouse": 1.0, "blaze": 1.0})
@@ -56,7 +74,7 @@ def test_an_article_between_two_events_merges_them_into_the_older():
         "between", unit(1, 1), {"harbour": 1.0, "fire": 1.0, "warehouse": 1.0, "blaze": 1.0}
     )
     filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
-    grouper = Grouper()
+    grouper = Grouper(settings=BRIDGING)
     grouper.observe(filler)
     first, second = place_all(grouper, [left, right])
     assert first != second  # apart at first: nothing links them yet
@@ -67,6 +85,53 @@ def test_an_article_between_two_events_merges_them_into_the_older():
     assert event.article_ids == ("left", "right", "between")
     assert second not in {e.id for e in grouper.events()}
     assert grouper.event_of("right") == first
+
+
+@pytest.mark.parametrize(
+    ("members", "margin", "joins"),
+    [
+        # two reports that agree closely: a looser article would dilute the event
+        ([("harbour", "fire", (1, 0.2)), ("harbour", "fire", (1, 0.2))], 0.10, False),
+        ([("harbour", "fire", (1, 0.2)), ("harbour", "fire", (1, 0.2))], 1.0, True),
+        # two reports that agree loosely: the same article fits in as well as they do
+        ([("harbour", "fire", (1, 0.2)), ("harbour", "blaze", (0.2, 1))], 0.10, True),
+    ],
+)
+def test_an_article_joins_only_an_event_it_fits_about_as_well_as_its_members(
+    members, margin, joins
+):
+    reports = [
+        made_up(f"m{n}", unit(*direction), {a: 1.0, b: 1.0})
+        for n, (a, b, direction) in enumerate(members)
+    ]
+    article = made_up("article", unit(1, 1), {"harbour": 1.0, "fire": 1.0, "blaze": 1.0})
+    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
+    grouper = Grouper(settings=GroupSettings(cohesion_margin=margin))
+    grouper.observe(filler)
+    first, second = place_all(grouper, reports)
+    assert first == second
+    placed = place_all(grouper, [article])[0]
+    assert (placed == first) is joins
+    assert len(grouper.events()) == (1 if joins else 2)  # nor merged in afterwards
+
+
+def test_two_events_of_two_reports_merge_when_a_report_bridges_them():
+    # reports of one fire from different angles: the first two share too little to join,
+    # each draws a report of its own, and the fourth shows that all four are one event
+    reports = [
+        made_up("blaze", at_angle(90), {"blaze": 1.0, "fire": 1.0, "smoke": 1.0}),
+        made_up("docks", at_angle(10), {"docks": 1.0, "fire": 1.0}),
+        made_up("harbour", at_angle(50), {"harbour": 1.0, "docks": 1.0, "smoke": 1.0}),
+        made_up("bridge", at_angle(70), {"blaze": 1.0, "docks": 1.0, "harbour": 1.0}),
+    ]
+    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
+    grouper = Grouper()
+    grouper.observe(filler)
+    first, second, third, fourth = place_all(grouper, reports)
+    assert first != second == third
+    assert fourth == first
+    assert grouper.merges == {second: first}
+    assert [e.article_ids for e in grouper.events()] == [("blaze", "docks", "harbour", "bridge")]
 
 
 def test_unrelated_events_do_not_merge():
@@ -315,12 +380,12 @@ def test_store_resolves_the_id_of_a_merged_event(tmp_path):
             )
             (analysis,) = analyze_many([article])
             store.add(article, analysis)
-        grouper = store.grouper([left, right])
+        grouper = store.grouper([left, right], BRIDGING)
         place_all(grouper, [left, right])
         store.save_grouping(grouper, [left, right])
         ids = {e.id for e in store.events()}
         assert len(ids) == 2
-        grouper = store.grouper([between])  # reloaded from the database
+        grouper = store.grouper([between], BRIDGING)  # reloaded from the database
         joined = place_all(grouper, [between])[0]
         store.save_grouping(grouper, [between])
         assert [e.id for e in store.events()] == [joined]

@@ -14,6 +14,15 @@ articles (average linkage, kept cheap by summing unit vectors), on two views:
 less a small penalty per day between the article's publication date and the
 event's dates; events more than ``max_days`` away are never candidates.
 
+An article joins the best-scoring event that it fits: the score must pass a
+threshold and, for an event of two or more articles, come close to the event's
+cohesion, the mean score between its members (read off the same sums). Reports
+of two like happenings (two fires at one chain's stores) score well together,
+but less well than the reports of either score among themselves; so an event
+whose reports agree closely does not take in a report of its look-alike, while
+an event whose reports agree loosely takes in a loose report. Two events merge
+on the same terms.
+
 Candidates come from the nearest neighbours of the article's lead embedding
 among the articles already placed, looked up week by week of publication: an
 article looks only at its own and the neighbouring weeks (and at undated
@@ -85,9 +94,13 @@ _ZEROS = itertools.repeat(0.0)
 class GroupSettings:
     """The knobs of grouping; one set for every corpus."""
 
-    threshold: float = 0.30
+    threshold: float = 0.24
     """An article joins the best event scoring at least this; else it opens one."""
-    merge_threshold: float = 0.38
+    cohesion_margin: float = 0.10
+    """An article joins an event of two or more articles only if it scores at least the
+    event's cohesion (the mean score between its members) less this: an event whose
+    reports agree closely takes only an article that agrees nearly as closely."""
+    merge_threshold: float = 0.42
     """Two events an article could join merge when they score at least this together."""
     embedding_weight: float = 0.4
     terms_weight: float = 0.5
@@ -279,6 +292,8 @@ class EventState:
     """Sum of the members' unit-length TF-IDF vectors (the heaviest terms)."""
     first: date | None = None
     last: date | None = None
+    terms_norm: float | None = None
+    """The squared length of ``terms_sum``, once asked for; ``None`` after a change."""
 
     @property
     def size(self) -> int:
@@ -605,9 +620,9 @@ class Grouper:
 
         if original is not None:
             best = self._events[self._resolve(self._event_of[original])]
-        elif scored and scored[0][0] >= settings.threshold:
-            best = scored[0][1]
         else:
+            best = next((e for score, e in scored if self._fits(e, score)), None)
+        if best is None:
             best = EventState(
                 id=stable_id("evt", item.article_id),
                 title=item.title,
@@ -620,7 +635,10 @@ class Grouper:
         for score, other in scored:
             if other is best or other.id not in self._events or score < settings.threshold:
                 continue
-            if self._pair_score(best, other) >= settings.merge_threshold:
+            together = self._pair_score(best, other)
+            if together >= settings.merge_threshold and all(
+                self._fits(e, together) for e in (best, other)
+            ):
                 best = self._merge(best, other)
         return best.id
 
@@ -665,6 +683,28 @@ class Grouper:
                 self._drop(current, best)
         return moved
 
+    def _fits(self, event: EventState, score: float) -> bool:
+        """Whether an article scoring ``score`` with ``event`` may join it."""
+        settings = self.settings
+        return score >= settings.threshold and (
+            event.size < 2 or score >= self._cohesion(event) - settings.cohesion_margin
+        )
+
+    def _cohesion(self, event: EventState) -> float:
+        """The mean score between two members of ``event`` (two or more), read off its sums:
+        the sum's squared length less the members' own (unit) lengths, over the pairs."""
+        if event.terms_norm is None:
+            weights = np.fromiter(event.terms_sum.values(), np.float64, len(event.terms_sum))
+            event.terms_norm = float(weights @ weights)
+        n = event.size
+        pairs = n * (n - 1)
+        semantic = (float(event.vector_sum @ event.vector_sum) - n) / pairs
+        settings = self.settings
+        return (
+            settings.embedding_weight * semantic
+            + settings.terms_weight * (event.terms_norm - n) / pairs
+        )
+
     def _score_without(self, event: EventState, item: Profile, weights: dict[str, float]) -> float:
         """The score of ``item`` with its own event, as if it were not in it."""
         others = event.size - 1
@@ -685,6 +725,7 @@ class Grouper:
 
     def _leave(self, event: EventState, item: Profile, weights: dict[str, float]) -> None:
         event.article_ids.remove(item.article_id)
+        event.terms_norm = None
         event.vector_sum = event.vector_sum - item.vector
         for term, weight in weights.items():
             left = event.terms_sum.get(term, 0.0) - weight
@@ -706,6 +747,7 @@ class Grouper:
             event.article_ids.sort(key=lambda a: self._arrival.get(a, -1))
         event.vector_sum = event.vector_sum + item.vector
         _accumulate(event.terms_sum, weights)
+        event.terms_norm = None
         self._prune(event)
         if item.when is not None:
             event.first = min(event.first or item.when, item.when)
@@ -825,6 +867,7 @@ class Grouper:
         keep.copies.update(gone.copies)
         keep.vector_sum = keep.vector_sum + gone.vector_sum
         _accumulate(keep.terms_sum, gone.terms_sum)
+        keep.terms_norm = None
         self._prune(keep)
         dates = [d for d in (keep.first, keep.last, gone.first, gone.last) if d is not None]
         keep.first, keep.last = (min(dates), max(dates)) if dates else (None, None)
