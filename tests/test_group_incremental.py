@@ -134,6 +134,38 @@ def test_two_events_of_two_reports_merge_when_a_report_bridges_them():
     assert [e.article_ids for e in grouper.events()] == [("blaze", "docks", "harbour", "bridge")]
 
 
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_the_second_look_is_taken_again_until_nothing_moves(rounds):
+    # seven short reports of two fires; moving some in the second look changes the events
+    # the others weigh, so one round leaves an article that would still move
+    reports = [
+        made_up(f"r{n}", at_angle(degrees), dict.fromkeys(terms, 1.0))
+        for n, (degrees, terms) in enumerate(
+            [
+                (20, ["crew", "warehouse"]),
+                (40, ["ship", "warehouse", "smoke"]),
+                (50, ["docks", "blaze", "ship"]),
+                (10, ["harbour", "blaze", "fire"]),
+                (90, ["harbour", "blaze"]),
+                (50, ["blaze", "harbour", "smoke"]),
+                (90, ["docks", "ship", "warehouse"]),
+            ]
+        )
+    ]
+    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
+    grouper = Grouper(settings=GroupSettings(refine_rounds=rounds))
+    grouper.observe(filler)
+    place_all(grouper, reports)
+    assert grouper.refine(reports) >= 2
+    settled = grouper.refine(reports) == 0
+    assert settled is (rounds > 1)
+    if settled:
+        assert [e.article_ids for e in grouper.events()] == [
+            ("r0", "r1", "r2", "r6"),
+            ("r3", "r4", "r5"),
+        ]
+
+
 def test_unrelated_events_do_not_merge():
     left = made_up("left", unit(1, 0), {"harbour": 1.0})
     right = made_up("right", unit(0, 1), {"election": 1.0})

@@ -35,7 +35,7 @@ index beyond that, where the index is the faster.
 
 Once a batch is placed, each of its articles gets a second look: one placed
 early, before the events of the batch had grown, moves to the event it now fits
-best.
+best. The look is taken again, in rounds, while articles move.
 
 Each event keeps the id it got from its first article. When an article shows
 that two events are one (it joins one and scores high with the other, and the
@@ -117,6 +117,8 @@ class GroupSettings:
     """Nearest articles looked up to find candidate events (across the weeks searched)."""
     min_similarity: float = 0.3
     """Neighbours whose lead embedding is less similar than this propose no event."""
+    refine_rounds: int = 3
+    """Rounds of the second look at a placed batch (they stop once nothing moves)."""
     copy_jaccard: float = 0.7
     """Estimated shingle Jaccard at or above which an article is a copy of another."""
     max_terms: int = 400
@@ -643,45 +645,65 @@ class Grouper:
         return best.id
 
     def refine(self, items: Sequence[Profile]) -> int:
-        """Give each article of a placed batch a second look; returns how many moved.
+        """Give each article of a placed batch a second look; returns how many moves it made.
 
         An article placed early in a batch was weighed against events that had not
         grown yet. Now that the batch is in, each of its articles (copies and the
         articles they copy stay put) is scored against its own event without itself
         and against the events of its neighbours, and moves when another scores
-        higher. An event left empty is recorded as merged into the one that took its
-        last article, so its id still resolves.
+        higher. Moves change events, so the look is taken again, in rounds, until
+        nothing moves (at most ``refine_rounds``); a later round looks only at the
+        articles whose own event the round before changed (it lost or gained an article). An event
+        left empty is recorded as merged into the one that took its last article, so
+        its id still resolves.
         """
-        settings = self.settings
         index = self._index
         if index is None:
             return 0
-        titles = {item.article_id: item.title for item in items}
         ahead = _Ahead(items)
-        moved = 0
-        for item in items:
-            current = self._events[self.event_of(item.article_id)]
-            if item.article_id in current.copies or item.article_id in current.copies.values():
-                continue
-            weights = self._weights.get(item.article_id) or self._tfidf(item)
-            keys = self._search(index, item, ahead)
-            others = [self._events[i] for i in self._candidates(keys) if i != current.id]
-            scored = self._scored(others, item, weights)
-            if not scored:
-                continue
-            score, best = max(scored, key=lambda pair: pair[0])
-            if score < settings.threshold or score <= self._score_without(current, item, weights):
-                continue
-            self._leave(current, item, weights)
-            self._add(best, item, weights)
-            moved += 1
-            if current.size:
-                self._redate(current)
-                current.title = titles.get(current.article_ids[0], current.title)
-                self._changed.add(current.id)
-            else:
-                self._drop(current, best)
-        return moved
+        keys = [self._search(index, item, ahead) for item in items]
+        titles = {item.article_id: item.title for item in items}
+        changed: set[str] | None = None  # the first round looks at every article
+        moves = 0
+        for _ in range(self.settings.refine_rounds):
+            touched: set[str] = set()
+            for item, near in zip(items, keys):
+                if changed is not None and self.event_of(item.article_id) not in changed:
+                    continue
+                if moved := self._look_again(item, self._candidates(near), titles):
+                    moves += 1
+                    touched.update(moved)
+            if not touched:
+                break
+            changed = touched
+        return moves
+
+    def _look_again(
+        self, item: Profile, candidates: list[str], titles: dict[str, str]
+    ) -> tuple[str, ...]:
+        """Move ``item`` to the candidate event it now fits best, if that is not its own;
+        returns the ids of the two events changed, or nothing."""
+        settings = self.settings
+        current = self._events[self.event_of(item.article_id)]
+        if item.article_id in current.copies or item.article_id in current.copies.values():
+            return ()
+        weights = self._weights.get(item.article_id) or self._tfidf(item)
+        others = [self._events[i] for i in candidates if i != current.id]
+        scored = self._scored(others, item, weights)
+        if not scored:
+            return ()
+        score, best = max(scored, key=lambda pair: pair[0])
+        if score < settings.threshold or score <= self._score_without(current, item, weights):
+            return ()
+        self._leave(current, item, weights)
+        self._add(best, item, weights)
+        if current.size:
+            self._redate(current)
+            current.title = titles.get(current.article_ids[0], current.title)
+            self._changed.add(current.id)
+        else:
+            self._drop(current, best)
+        return current.id, best.id
 
     def _fits(self, event: EventState, score: float) -> bool:
         """Whether an article scoring ``score`` with ``event`` may join it."""
