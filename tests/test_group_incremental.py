@@ -427,18 +427,24 @@ def test_store_resolves_the_id_of_a_merged_event(tmp_path):
         assert store.event(gone).article_ids == ("left", "right", "between")
 
 
-def _ecbplus_articles(count: int):
+@pytest.fixture(scope="module")
+def ecbplus_topics_1_and_3():
+    """The ECB+ documents of topics 1 and 3 (four real events), analysed once."""
     from benchmarks import ecbplus
 
     docs = ecbplus.load(EVAL / "ecbplus" / "ECB+" / "1") + ecbplus.load(
         EVAL / "ecbplus" / "ECB+" / "3"
     )
-    return ecbplus.to_articles(docs[:count]), docs[:count]
+    articles = ecbplus.to_articles(docs)
+    return articles, [d.subtopic for d in docs], dict(zip((a.id for a in articles), analyze_many(articles)))
 
 
 @needs_eval
-def test_constructed_copies_of_real_articles_are_linked_to_their_original():
-    articles, _ = _ecbplus_articles(40)
+def test_constructed_copies_of_real_articles_are_linked_to_their_original(
+    ecbplus_topics_1_and_3,
+):
+    articles, _, analysed = ecbplus_topics_1_and_3
+    articles = articles[:40]
     originals = [articles[0], articles[25]]
     copies = []
     for n, original in enumerate(originals):
@@ -448,7 +454,7 @@ def test_constructed_copies_of_real_articles_are_linked_to_their_original():
         copied = "Reprinted" + text[first_word:] + "\n(Reporting by a staff writer.)"
         copies.append(replace(original, id=f"art_copy{n}", text=copied, outlet=f"Reprint {n}"))
     batch = articles + copies
-    analyses = analyze_many(batch)
+    analyses = [analysed[a.id] for a in articles] + list(analyze_many(copies))
     events = group(list(zip(batch, analyses)))
     outlets = {a.id: a.outlet for a in batch}
     for original, copy in zip(originals, copies):
@@ -461,6 +467,24 @@ def test_constructed_copies_of_real_articles_are_linked_to_their_original():
     copied = {c for e in events for c in e.copies}
     assert copied >= {c.id for c in copies}
     assert len(copied) <= len(copies) + 2  # real documents are rarely taken for copies
+
+
+@needs_eval
+def test_grouping_quality_floor_on_two_ecbplus_topics(ecbplus_topics_1_and_3):
+    """Floor from benchmarks/events.py on ECB+ topics 1 and 3 (59 documents, each topic two
+    like happenings: two actresses entering rehab; a courthouse killer sentenced and an
+    inmate escaping), pooled. They score 0.903: the four events stay apart, but the Lohan
+    reports split in two, those of her checking in at one clinic and those of her moving
+    to another, which the gold holds as one event."""
+    from benchmarks.events import stream_order
+    from benchmarks.metrics import bcubed
+
+    articles, subtopics, analysed = ecbplus_topics_1_and_3
+    events = group((a, analysed[a.id]) for a in stream_order(articles))
+    gold = {a.id: subtopic for a, subtopic in zip(articles, subtopics)}
+    score = bcubed({a: e.id for e in events for a in e.article_ids}, gold)
+    assert score.precision == 1.0
+    assert score.f1 >= 0.90
 
 
 @needs_eval
@@ -477,7 +501,7 @@ def test_grouping_quality_floor_on_basil_subset():
     analyses = dict(zip((a.id for a in articles), analyze_many(articles)))
     events = group((a, analyses[a.id]) for a in articles)
     score = bcubed({a: e.id for e in events for a in e.article_ids}, {a.id: g for a, g in pairs})
-    assert score.f1 >= 0.95
+    assert score.f1 >= 0.98
 
 
 def test_a_failed_save_leaves_the_grouping_as_it_was(tmp_path, monkeypatch):
