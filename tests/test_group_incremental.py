@@ -436,7 +436,11 @@ def ecbplus_topics_1_and_3():
         EVAL / "ecbplus" / "ECB+" / "3"
     )
     articles = ecbplus.to_articles(docs)
-    return articles, [d.subtopic for d in docs], dict(zip((a.id for a in articles), analyze_many(articles)))
+    return (
+        articles,
+        [d.subtopic for d in docs],
+        dict(zip((a.id for a in articles), analyze_many(articles))),
+    )
 
 
 @needs_eval
