@@ -95,7 +95,7 @@ class GroupSettings:
     """The knobs of grouping; one set for every corpus."""
 
     threshold: float = 0.24
-    """An article joins the best event scoring at least this; else it opens one."""
+    """An article joins the best event it fits that scores at least this; else it opens one."""
     cohesion_margin: float = 0.10
     """An article joins an event of two or more articles only if it scores at least the
     event's cohesion (the mean score between its members) less this: an event whose
@@ -653,9 +653,9 @@ class Grouper:
         and against the events of its neighbours, and moves when another scores
         higher. Moves change events, so the look is taken again, in rounds, until
         nothing moves (at most ``refine_rounds``); a later round looks only at the
-        articles whose own event the round before changed (it lost or gained an article). An event
-        left empty is recorded as merged into the one that took its last article, so
-        its id still resolves.
+        articles whose own event the round before changed (it lost or gained an
+        article). An event left empty is recorded as merged into the one that took its
+        last article, so its id still resolves.
         """
         index = self._index
         if index is None:
