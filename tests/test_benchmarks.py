@@ -89,3 +89,31 @@ def test_to_articles(two_topics):
     articles = to_articles(two_topics[:3])
     assert [a.outlet for a in articles] == [d.name for d in two_topics[:3]]
     assert [a.text for a in articles] == [d.text for d in two_topics[:3]]
+
+
+def test_a_baseline_gets_one_threshold_for_all_pools():
+    import numpy as np
+    from benchmarks.events import best_agglomerative
+
+    def pool(within: float, between: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        # two gold events of two documents each
+        similarity = np.full((4, 4), between)
+        similarity[:2, :2] = similarity[2:, 2:] = within
+        np.fill_diagonal(similarity, 1.0)
+        return similarity, similarity, ["x", "x", "y", "y"]
+
+    # the first pool alone is split right by any distance from 0.1 to 0.7, the second by any
+    # from 0.4 to 0.9: the one threshold for both must lie from 0.4 to 0.7
+    best = best_agglomerative([pool(0.9, 0.3), pool(0.6, 0.1)], weights=[1.0])
+    assert best["f1"] == 1.0
+    assert 0.39 < best["threshold"] < 0.7
+    alone = best_agglomerative([pool(0.9, 0.3)], weights=[1.0])
+    assert alone["f1"] == 1.0 and alone["threshold"] < 0.39  # the grid's first, 0.30
+
+
+def test_per_topic_runs_on_ecbplus_only(capsys):
+    from benchmarks.events import main
+
+    with pytest.raises(SystemExit):
+        main(["--dataset", "basil", "--data", "unused", "--per-topic"])
+    assert "--per-topic needs --dataset ecbplus" in capsys.readouterr().err
