@@ -27,7 +27,8 @@ which flatters them:
   both picked from a grid.
 
 The last line of stdout is JSON: ``precision``, ``recall``, ``f1``, ``events``,
-``baselines`` ({name: {precision, recall, f1, threshold, ...}}) and timings.
+``pools`` (1, or the number of topics), ``baselines`` ({name: {precision, recall, f1,
+threshold, ...}}) and timings.
 """
 
 from __future__ import annotations
