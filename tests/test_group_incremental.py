@@ -115,6 +115,26 @@ def test_an_article_joins_only_an_event_it_fits_about_as_well_as_its_members(
     assert len(grouper.events()) == (1 if joins else 2)  # nor merged in afterwards
 
 
+def test_copies_do_not_make_an_event_too_tight_for_an_independent_report():
+    # a wire story and two papers reprinting it agree perfectly with each other; an
+    # independent report of the same fire agrees with them only as reports usually do
+    signature = minhash("A fire swept through the harbour warehouses overnight. " * 4)
+    wire = [
+        replace(
+            made_up(f"wire{n}", unit(1, 0.2), {"harbour": 1.0, "fire": 1.0}), signature=signature
+        )
+        for n in range(3)
+    ]
+    report = made_up("report", unit(1, 1), {"harbour": 1.0, "fire": 1.0, "blaze": 1.0})
+    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
+    grouper = Grouper()
+    grouper.observe(filler)
+    assert len(set(place_all(grouper, [*wire, report]))) == 1
+    (event,) = grouper.events()
+    assert event.copies == {"wire1": "wire0", "wire2": "wire0"}
+    assert event.article_ids == ("wire0", "wire1", "wire2", "report")
+
+
 def test_two_events_of_two_reports_merge_when_a_report_bridges_them():
     # reports of one fire from different angles: the first two share too little to join,
     # each draws a report of its own, and the fourth shows that all four are one event

@@ -16,7 +16,8 @@ event's dates; events more than ``max_days`` away are never candidates.
 
 An article joins the best-scoring event that it fits: the score must pass a
 threshold and, for an event of two or more articles, come close to the event's
-cohesion, the mean score between its members (read off the same sums). Reports
+cohesion, the mean score between its members (read off the same sums; a copy
+and its original do not count as a pair). Reports
 of two like happenings (two fires at one chain's stores) score well together,
 but less well than the reports of either score among themselves; so an event
 whose reports agree closely does not take in a report of its look-alike, while
@@ -708,24 +709,34 @@ class Grouper:
     def _fits(self, event: EventState, score: float) -> bool:
         """Whether an article scoring ``score`` with ``event`` may join it."""
         settings = self.settings
-        return score >= settings.threshold and (
-            event.size < 2 or score >= self._cohesion(event) - settings.cohesion_margin
-        )
+        if score < settings.threshold:
+            return False
+        return score >= self._cohesion(event) - settings.cohesion_margin
 
     def _cohesion(self, event: EventState) -> float:
-        """The mean score between two members of ``event`` (two or more), read off its sums:
-        the sum's squared length less the members' own (unit) lengths, over the pairs."""
+        """The mean score between two members of ``event`` that are not copies of one text;
+        ``-inf`` where there is no such pair.
+
+        It is read off the event's sums: their squared lengths less the members' own
+        (unit) lengths give the sum over all pairs. A copy and its original (or two copies
+        of one original) would count as the best pair there is, so those pairs are taken
+        out as if they scored the most a pair can: a wire story syndicated five times does
+        not make its event too tight for an independent report.
+        """
+        n = event.size
+        twins = sum(k * (k + 1) // 2 for k in Counter(event.copies.values()).values())
+        pairs = n * (n - 1) // 2 - twins
+        if pairs <= 0:
+            return -math.inf
         if event.terms_norm is None:
             weights = np.fromiter(event.terms_sum.values(), np.float64, len(event.terms_sum))
             event.terms_norm = float(weights @ weights)
-        n = event.size
-        pairs = n * (n - 1)
-        semantic = (float(event.vector_sum @ event.vector_sum) - n) / pairs
         settings = self.settings
-        return (
-            settings.embedding_weight * semantic
-            + settings.terms_weight * (event.terms_norm - n) / pairs
-        )
+        every = (
+            settings.embedding_weight * (float(event.vector_sum @ event.vector_sum) - n)
+            + settings.terms_weight * (event.terms_norm - n)
+        ) / 2
+        return (every - twins * (settings.embedding_weight + settings.terms_weight)) / pairs
 
     def _score_without(self, event: EventState, item: Profile, weights: dict[str, float]) -> float:
         """The score of ``item`` with its own event, as if it were not in it."""
