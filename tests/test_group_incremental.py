@@ -87,24 +87,33 @@ def test_an_article_between_two_events_merges_them_into_the_older():
     assert grouper.event_of("right") == first
 
 
+TIGHT = [("harbour", "fire", (1, 0.2)), ("harbour", "fire", (1, 0.2))]
+LOOSE = [("harbour", "fire", (1, 0.2)), ("harbour", "blaze", (0.2, 1))]
+FAR = (75, ["fire", "crew", "ship"])  # scores 0.35 with TIGHT (cohesion 0.90), 0.39 with LOOSE
+NEAR = (45, ["harbour", "fire", "blaze"])  # scores 0.70 with TIGHT: above the cap, 0.45
+
+
 @pytest.mark.parametrize(
-    ("members", "margin", "joins"),
+    ("members", "article", "margin", "joins"),
     [
         # two reports that agree closely: a looser article would dilute the event
-        ([("harbour", "fire", (1, 0.2)), ("harbour", "fire", (1, 0.2))], 0.10, False),
-        ([("harbour", "fire", (1, 0.2)), ("harbour", "fire", (1, 0.2))], 1.0, True),
+        (TIGHT, FAR, 0.10, False),
+        (TIGHT, FAR, 1.0, True),
         # two reports that agree loosely: the same article fits in as well as they do
-        ([("harbour", "fire", (1, 0.2)), ("harbour", "blaze", (0.2, 1))], 0.10, True),
+        (LOOSE, FAR, 0.10, True),
+        # however closely an event's reports agree, it never asks more than the cap
+        (TIGHT, NEAR, 0.10, True),
     ],
 )
 def test_an_article_joins_only_an_event_it_fits_about_as_well_as_its_members(
-    members, margin, joins
+    members, article, margin, joins
 ):
     reports = [
         made_up(f"m{n}", unit(*direction), {a: 1.0, b: 1.0})
         for n, (a, b, direction) in enumerate(members)
     ]
-    article = made_up("article", unit(1, 1), {"harbour": 1.0, "fire": 1.0, "blaze": 1.0})
+    degrees, terms = article
+    article = made_up("article", at_angle(degrees), dict.fromkeys(terms, 1.0))
     filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
     grouper = Grouper(settings=GroupSettings(cohesion_margin=margin))
     grouper.observe(filler)

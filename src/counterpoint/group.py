@@ -17,12 +17,13 @@ event's dates; events more than ``max_days`` away are never candidates.
 An article joins the best-scoring event that it fits: the score must pass a
 threshold and, for an event of two or more articles, come close to the event's
 cohesion, the mean score between its members (read off the same sums; a copy
-and its original do not count as a pair). Reports
-of two like happenings (two fires at one chain's stores) score well together,
-but less well than the reports of either score among themselves; so an event
-whose reports agree closely does not take in a report of its look-alike, while
-an event whose reports agree loosely takes in a loose report. Two events merge
-on the same terms.
+and its original do not count as a pair), though never closer than a cap that
+reports of one happening usually reach. Reports of two like happenings (two
+fires at one chain's stores) score well together, but less well than the
+reports of either score among themselves; so an event whose reports agree
+closely does not take in a report of its look-alike, while an event whose
+reports agree loosely takes in a loose report. Two events merge on the same
+terms.
 
 Candidates come from the nearest neighbours of the article's lead embedding
 among the articles already placed, looked up week by week of publication: an
@@ -101,6 +102,10 @@ class GroupSettings:
     """An article joins an event of two or more articles only if it scores at least the
     event's cohesion (the mean score between its members) less this: an event whose
     reports agree closely takes only an article that agrees nearly as closely."""
+    cohesion_cap: float = 0.45
+    """The most the cohesion rule asks: an article scoring this fits any event, however
+    closely its reports agree (two rewrites of one wire story agree more closely than
+    independent reports of one happening do)."""
     merge_threshold: float = 0.42
     """Two events an article could join merge when they score at least this together."""
     embedding_weight: float = 0.4
@@ -711,7 +716,7 @@ class Grouper:
         settings = self.settings
         if score < settings.threshold:
             return False
-        return score >= self._cohesion(event) - settings.cohesion_margin
+        return score >= min(settings.cohesion_cap, self._cohesion(event) - settings.cohesion_margin)
 
     def _cohesion(self, event: EventState) -> float:
         """The mean score between two members of ``event`` that are not copies of one text;
