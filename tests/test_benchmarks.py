@@ -117,3 +117,28 @@ def test_per_topic_runs_on_ecbplus_only(capsys):
     with pytest.raises(SystemExit):
         main(["--dataset", "basil", "--data", "unused", "--per-topic"])
     assert "--per-topic needs --dataset ecbplus" in capsys.readouterr().err
+
+
+def test_other_arrival_orders_shuffle_only_ties_and_undated_articles():
+    from datetime import date
+
+    from benchmarks.events import SEED, stream_order
+
+    from counterpoint.ingest import article_from_text
+
+    undated = [
+        article_from_text(f"Report {n} on the fire.", source=f"{n}.txt", outlet="o")
+        for n in range(8)
+    ]
+    dated = [
+        article_from_text(
+            f"Report {n} on the fire.", source=f"d{n}.txt", outlet="o", published=date(2024, 3, n)
+        )
+        for n in (3, 1, 2)
+    ]
+    orders = [stream_order(dated + undated, seed) for seed in (SEED, SEED + 1)]
+    assert orders[0] == stream_order(dated + undated)
+    assert orders[0][:8] != orders[1][:8]  # the undated come first, in another shuffle
+    assert {a.id for a in orders[0][:8]} == {a.id for a in undated}
+    for order in orders:
+        assert [a.published.day for a in order[8:]] == [1, 2, 3]
