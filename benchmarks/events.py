@@ -94,23 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             by_topic.setdefault(gold[article.id].split("_")[0], []).append(article)
         pools = list(by_topic.values())
 
-    scores, events, group_s = [], [], 0.0
-    for pool in pools:
-        ordered = stream_order(pool)
-        started = time.perf_counter()
-        formed = group((a, analyses[a.id]) for a in ordered)
-        group_s += time.perf_counter() - started
-        predicted = {a: e.id for e in formed for a in e.article_ids}
-        scores.append(bcubed(predicted, {a.id: gold[a.id] for a in pool}))
-        events += formed
-    orders = [{"seed": SEED, **{key: round(v, 4) for key, v in _mean(scores).items()}}]
+    events, scores, group_s = _group_pools(pools, analyses, gold, SEED)
+    orders = [{"seed": SEED, **_rounded(_mean(scores))}]
     for seed in range(SEED + 1, SEED + args.orders):
-        other = []
-        for pool in pools:
-            formed = group((a, analyses[a.id]) for a in stream_order(pool, seed))
-            predicted = {a: e.id for e in formed for a in e.article_ids}
-            other.append(bcubed(predicted, {a.id: gold[a.id] for a in pool}))
-        orders.append({"seed": seed, **{key: round(v, 4) for key, v in _mean(other).items()}})
+        _, other, _ = _group_pools(pools, analyses, gold, seed)
+        orders.append({"seed": seed, **_rounded(_mean(other))})
 
     baseline_pools = []
     for pool in pools:
@@ -152,6 +140,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     _print_table(result)
     print(json.dumps(result))
     return 0
+
+
+def _group_pools(
+    pools: Sequence[Sequence[Article]], analyses: dict[str, Analysis], gold: dict, seed: int
+) -> tuple[list, list, float]:
+    """Group each pool in the arrival order of ``seed``: the events formed, each pool's
+    B-cubed score, and the seconds grouping took."""
+    events, scores, seconds = [], [], 0.0
+    for pool in pools:
+        ordered = stream_order(pool, seed)
+        started = time.perf_counter()
+        formed = group((a, analyses[a.id]) for a in ordered)
+        seconds += time.perf_counter() - started
+        predicted = {a: e.id for e in formed for a in e.article_ids}
+        scores.append(bcubed(predicted, {a.id: gold[a.id] for a in pool}))
+        events += formed
+    return events, scores, seconds
 
 
 def analyse(
@@ -251,11 +256,15 @@ def best_agglomerative(
             )
             if score["f1"] > best["f1"]:
                 best = {
-                    **{key: round(value, 4) for key, value in score.items()},
+                    **_rounded(score),
                     "threshold": round(float(threshold), 2),
                     "tfidf_weight": w,
                 }
     return best
+
+
+def _rounded(scores: dict[str, float]) -> dict[str, float]:
+    return {key: round(value, 4) for key, value in scores.items()}
 
 
 def _mean(scores: Sequence) -> dict[str, float]:
