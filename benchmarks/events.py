@@ -13,8 +13,8 @@ all topics, the one with the best mean F1.
 
 counterpoint's grouping sees the split as one ``counterpoint ingest`` of all its
 files would: term statistics from the whole batch, then the articles placed one at
-a time in order of publication (ties, and undated corpora such as ECB+, in a fixed
-shuffled order, so that documents of one event do not arrive together).
+a time in order of publication, ties (and undated corpora such as ECB+) by article
+id, whatever order they are handed over in (here, a shuffled order).
 
 The baselines see the whole split at once and have their thresholds tuned on it,
 which flatters them:
@@ -28,8 +28,9 @@ which flatters them:
 
 The last line of stdout is JSON: ``precision``, ``recall``, ``f1``, ``events``,
 ``pools`` (1, or the number of topics), ``baselines`` ({name: {precision, recall, f1,
-threshold, ...}}), ``orders`` (the scores of each arrival order grouped, the first being
-the one above; ``--orders N`` adds N-1 more), ``f1_mean_over_orders`` and timings.
+threshold, ...}}), ``orders`` (the scores of each order the articles were handed over
+in, the first being the one above; ``--orders N`` adds N-1 more, which shows the
+events do not depend on it), ``f1_mean_over_orders`` and timings.
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--orders",
         type=int,
         default=1,
-        help="also group in N-1 other arrival orders of the tied and undated articles "
-        "(shuffle seeds after the first) and report each order's scores",
+        help="also hand the articles over in N-1 other shuffled orders "
+        "(seeds after the first) and report each order's scores",
     )
     args = options.parse_args(argv)
     if args.per_topic and args.dataset != "ecbplus":
@@ -145,13 +146,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _group_pools(
     pools: Sequence[Sequence[Article]], analyses: dict[str, Analysis], gold: dict, seed: int
 ) -> tuple[list, list, float]:
-    """Group each pool in the arrival order of ``seed``: the events formed, each pool's
-    B-cubed score, and the seconds grouping took."""
+    """Group each pool, handed over in the shuffled order of ``seed``: the events formed,
+    each pool's B-cubed score, and the seconds grouping took."""
     events, scores, seconds = [], [], 0.0
     for pool in pools:
-        ordered = stream_order(pool, seed)
+        handed = list(pool)
+        random.Random(seed).shuffle(handed)
         started = time.perf_counter()
-        formed = group((a, analyses[a.id]) for a in ordered)
+        formed = group((a, analyses[a.id]) for a in handed)
         seconds += time.perf_counter() - started
         predicted = {a: e.id for e in formed for a in e.article_ids}
         scores.append(bcubed(predicted, {a.id: gold[a.id] for a in pool}))

@@ -102,8 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     rows = []
     for n in sizes:
-        sample = sorted(articles[:n], key=lambda a: (a.published or date.min, a.id))
-        sample = [a for a in sample if a.id in analyses]
+        sample = [a for a in articles[:n] if a.id in analyses]
         row = {"size": len(sample)}
         row.update(group_alone(sample, analyses))
         if not args.no_baseline and len(sample) <= args.baseline_max:
@@ -218,11 +217,7 @@ def time_placing(grouper: Grouper, sample: Sequence[Article], analyses) -> float
     """Seconds to build the profiles of ``sample`` and place them with ``grouper``, with the
     second look at the batch, as ``group`` does."""
     started = time.perf_counter()
-    profiles = [profile(a, analyses[a.id]) for a in sample]
-    grouper.observe(profiles)
-    for item in profiles:
-        grouper.place(item)
-    grouper.refine(profiles)
+    grouper.place_batch([profile(a, analyses[a.id]) for a in sample])
     return time.perf_counter() - started
 
 

@@ -85,8 +85,22 @@ def event_of(events, article: Article):
 def test_two_reports_of_one_happening_join(analysed):
     events = group([analysed["a"], analysed["b"]])
     assert len(events) == 1
-    assert events[0].article_ids == (analysed["a"][0].id, analysed["b"][0].id)
+    # published the same day: placed, and listed, in the order of their ids
+    assert events[0].article_ids == tuple(sorted([analysed["a"][0].id, analysed["b"][0].id]))
     assert events[0].copies == {}
+
+
+def test_a_batch_forms_the_same_events_in_whatever_order_it_is_listed(analysed):
+    keys = ["later", "copy", "football", "next_day", "b", "a"]
+    batches = [keys, sorted(keys), keys[::2] + keys[1::2]]
+    formed = [group([analysed[k] for k in batch]) for batch in batches]
+    assert formed[0] == formed[1] == formed[2]
+    # placed by publication date: the event takes the id of its first report, not of
+    # the first listed, and the copy published a day later comes after it
+    a, b, copy = (analysed[k][0] for k in ("a", "b", "copy"))
+    quake = event_of(formed[0], a)
+    assert quake.id == stable_id("evt", min(a.id, b.id))
+    assert quake.article_ids.index(copy.id) > max(map(quake.article_ids.index, (a.id, b.id)))
 
 
 @pytest.mark.parametrize("order", [("a", "b", "football"), ("football", "a", "b"),
@@ -113,7 +127,7 @@ def test_near_verbatim_copy_is_marked(analysed):
     events = group([analysed[k] for k in ("a", "b", "football", "copy")])
     quake = event_of(events, analysed["a"][0])
     a, b, copy = (analysed[k][0] for k in ("a", "b", "copy"))
-    assert quake.article_ids == (a.id, b.id, copy.id)
+    assert quake.article_ids == (*sorted([a.id, b.id]), copy.id)  # a and b: the same day
     assert quake.copies == {copy.id: a.id}
     outlets = {art.id: art.outlet for art, _ in analysed.values()}
     assert independent_sources(quake, outlets) == 2
@@ -140,19 +154,21 @@ def test_two_articles_of_one_outlet_count_once(analysed):
 
 
 def test_event_ids_survive_new_articles(analysed):
+    # the two reports of the quake, published the same day, in the order a batch places them
+    one, other = sorted(("a", "b"), key=lambda k: analysed[k][0].id)
     grouper = Grouper()
-    first = [grouper.add(*analysed[k]) for k in ("a", "football")]
+    first = [grouper.add(*analysed[k]) for k in (one, "football")]
     before = {e.id: e.article_ids for e in grouper.events()}
     assert len(before) == 2
-    assert first[0] == stable_id("evt", analysed["a"][0].id)
-    later = [grouper.add(*analysed[k]) for k in ("b", "copy", "later")]
+    assert first[0] == stable_id("evt", analysed[one][0].id)
+    later = [grouper.add(*analysed[k]) for k in (other, "copy", "later")]
     after = {e.id: e.article_ids for e in grouper.events()}
     assert set(before) <= set(after)
     assert later[:2] == [first[0], first[0]]
     for event_id, members in before.items():
         assert after[event_id][: len(members)] == members
     # a fresh grouping of the full batch gives the same ids
-    again = group([analysed[k] for k in ("a", "football", "b", "copy", "later")])
+    again = group([analysed[k] for k in ("later", "copy", "b", "football", "a")])
     assert {e.id: e.article_ids for e in again} == after
 
 
@@ -167,7 +183,9 @@ def test_similar_events_far_apart_in_time_stay_apart(analysed, key, joins):
 
 def test_events_are_titled_by_the_first_article(analysed):
     art, analysis = analysed["a"]
-    (event,) = group([analysed["a"], analysed["b"]])
+    b, b_analysis = analysed["b"]
+    # listed first, but published a day after: the first article is the first published
+    (event,) = group([(replace(b, published=DAY + timedelta(days=1)), b_analysis), (art, analysis)])
     assert event.title == title_of(art, analysis)
     assert event.title.startswith("A magnitude 6.4 earthquake struck")
     assert len(event.title) <= 122

@@ -35,6 +35,11 @@ it holds up to 16,384 articles (its vectors read once for every 256 articles
 placed, in one matrix product) and through an approximate (HNSW, usearch)
 index beyond that, where the index is the faster.
 
+A batch is placed in order of publication, undated articles last and ties by
+article id, so its events do not depend on the order its articles were listed
+in: reports of a happening come in the order they were published, as in a
+stream, and an undated article comes once the dated events are there to join.
+
 Once a batch is placed, each of its articles gets a second look: one placed
 early, before the events of the batch had grown, moves to the event it now fits
 best. The look is taken again, in rounds, while articles move.
@@ -75,6 +80,7 @@ __all__ = [
     "TermStats",
     "group",
     "independent_sources",
+    "placing_order",
     "profile",
     "specific_names",
     "title_of",
@@ -172,6 +178,12 @@ def profile(article: Article, analysis: Analysis, settings: GroupSettings | None
         published=article.published,
         signature=minhash(article.text[article.body_start :]),
     )
+
+
+def placing_order(published: date | None, article_id: str) -> tuple[bool, date, str]:
+    """Where an article comes when a batch is placed: by publication date, undated
+    articles last, then by id (a fixed order that depends on the articles alone)."""
+    return (published is None, published or date.min, article_id)
 
 
 def _word_table() -> np.ndarray:
@@ -606,6 +618,15 @@ class Grouper:
         self.observe([item])
         return self.place(item)
 
+    def place_batch(self, profiles: Iterable[Profile]) -> None:
+        """Observe, place and give a second look to a batch of articles, in
+        :func:`placing_order` whatever the order they come in."""
+        batch = sorted(profiles, key=lambda p: placing_order(p.published, p.article_id))
+        self.observe(batch)
+        for item in batch:
+            self.place(item)
+        self.refine(batch)
+
     def observe(self, profiles: Iterable[Profile]) -> None:
         """Count the terms of articles about to be placed, so IDF weights include them."""
         self._weights.clear()
@@ -952,18 +973,14 @@ class Grouper:
 def group(
     pairs: Iterable[tuple[Article, Analysis]], settings: GroupSettings | None = None
 ) -> list[Event]:
-    """Events for a batch of analysed articles, placed in the order they come.
+    """Events for a batch of analysed articles (:meth:`Grouper.place_batch`).
 
     The whole batch is observed first, so every article is weighed with the
-    batch's term statistics, and given a second look once all are placed
-    (:meth:`Grouper.refine`).
+    batch's term statistics, placed in :func:`placing_order`, and given a second
+    look once all are placed (:meth:`Grouper.refine`).
     """
     grouper = Grouper(settings=settings)
-    profiles = [profile(a, an, grouper.settings) for a, an in pairs]
-    grouper.observe(profiles)
-    for item in profiles:
-        grouper.place(item)
-    grouper.refine(profiles)
+    grouper.place_batch(profile(a, an, grouper.settings) for a, an in pairs)
     return grouper.events()
 
 

@@ -105,8 +105,8 @@ def group_new(
     *,
     analyses: dict[str, Analysis] | None = None,
 ) -> list[Event]:
-    """Place the stored articles that are in no event yet; returns the events they
-    created, grew or merged.
+    """Place the stored articles that are in no event yet, by publication date
+    (:meth:`Grouper.place_batch`); returns the events they created, grew or merged.
 
     Only the events near the new articles' dates are loaded, and the others stay as
     they are; ids stay stable as events grow. A store whose grouping was replaced
@@ -124,20 +124,17 @@ def group_new(
         analyses.update(store.analyses(missing))
     profiles = [profile(a, analyses[a.id], settings) for a in store.articles(ids)]
     grouper = store.grouper(profiles, settings)
-    grouper.observe(profiles)
-    for item in profiles:
-        grouper.place(item)
-    grouper.refine(profiles)
+    grouper.place_batch(profiles)
     store.save_grouping(grouper, profiles)
     return [event.to_event() for event in grouper.changed()]
 
 
 def regroup(store: Store, settings: GroupSettings | None = None) -> list[Event]:
-    """Forget the grouping and place every stored article again, in ingest order.
+    """Forget the grouping and place every stored article again, as one batch.
 
-    Replaying the ingest order gives every event the id of its first article. Every id
-    that named an event before still does: one that names no event now (an event saved
-    under another id, or merged away) resolves to the event that holds its first article.
+    Every event takes the id of its first article in placing order. Every id that named an event before still does: one that names no event
+    now (an event saved under another id, or merged away) resolves to the event that
+    holds its first article.
     """
     firsts = {event.id: event.article_ids[0] for event in store.events()}
     firsts.update({old: firsts[new] for old, new in store.merges().items() if new in firsts})

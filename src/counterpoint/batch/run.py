@@ -10,6 +10,7 @@ from pathlib import Path
 
 from counterpoint.analyze.embed import DEVICES
 from counterpoint.errors import CounterpointError
+from counterpoint.group import placing_order
 from counterpoint.model import Event
 
 from .local import LocalEngine, ShardResult
@@ -26,7 +27,7 @@ from .parquet import (
 )
 from .records import RecordError, analysis_of, article_of
 from .shards import find_shards
-from .windows import WINDOW_DAYS, order_key, stitch, windows_for
+from .windows import WINDOW_DAYS, stitch, windows_for
 
 ENGINES = ("local", "ray")
 
@@ -157,7 +158,7 @@ def group_files(
     order: dict = {}
     dates: dict[str, date | None] = {}
     for row in index:
-        key = order_key(row["published"], row["id"])
+        key = placing_order(row["published"], row["id"])
         order[row["id"]] = min(order.get(row["id"], key), key)
         dates[row["id"]] = row["group_date"]
     windows = windows_for((row["group_date"] for row in index), days=window_days)

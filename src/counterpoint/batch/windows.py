@@ -7,8 +7,8 @@ calendar, so that the cut never depends on the input or its shards. Each window
 also takes in the first ``overlap`` days of the next one -- the grouper's gate:
 articles more than a week apart never join -- so any two articles that could join
 meet in at least one window. Each window is grouped on its own (in parallel),
-with :func:`counterpoint.group.group` over its articles in (published, id) order,
-and events from different windows that share an article are stitched into one.
+with :func:`counterpoint.group.group`, which places its articles in
+:func:`~counterpoint.group.placing_order`, and events from different windows that share an article are stitched into one.
 Articles without any date form one window of their own.
 
 The result depends only on the articles, not on how the input was sharded, the
@@ -69,11 +69,6 @@ def _day(ordinal: int) -> date | None:
     return date.fromordinal(ordinal) if ordinal <= date.max.toordinal() else None
 
 
-def order_key(published: date | None, article_id: str) -> OrderKey:
-    """Articles are grouped in publication order (undated last), then by id."""
-    return (published is None, published or date.min, article_id)
-
-
 def group_window(table: pa.Table) -> list[Event]:
     """Group the analysed articles of one window (a table of ``articles/*.parquet`` rows)."""
     rows: dict[str, dict] = {}
@@ -82,8 +77,7 @@ def group_window(table: pa.Table) -> list[Event]:
         # the same article in two shards: keep one, chosen by content, not by shard
         if known is None or _content(row) < _content(known):
             rows[row["id"]] = row
-    ordered = sorted(rows.values(), key=lambda r: order_key(r["published"], r["id"]))
-    return group((article_of(row), analysis_of(row)) for row in ordered)
+    return group((article_of(row), analysis_of(row)) for row in rows.values())
 
 
 def _content(row: dict) -> tuple[str, ...]:
