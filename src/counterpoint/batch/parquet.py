@@ -13,8 +13,8 @@ errors before its articles: a shard whose ``articles/`` file exists is done, and
 a rerun skips it. Columns of ``articles/*.parquet``: the article as ingested
 (``id``, ``outlet``, ``title``, ``published``, ``dateline``, ``url``, ``source``,
 ``language``, ``body_start``, ``text``); ``analysis``, the full analysis as JSON
-(the same encoding as the database); ``event_date``; ``group_date``, the day the
-grouping goes by (published, else the event date); and ``shard``, ``line`` and
+(the same encoding as the database); ``event_date``; ``group_date``, the day that
+picks an article's time window (published, else the event date); and ``shard``, ``line`` and
 ``offset``, where the article was found. DuckDB reads them directly:
 ``SELECT * FROM 'OUT/articles/*.parquet'``.
 """

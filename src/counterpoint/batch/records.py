@@ -78,7 +78,8 @@ def analysed_row(record: Record, analysis: Analysis) -> Row:
 
 
 def group_date(article: Article, analysis: Analysis) -> date | None:
-    """The day grouping goes by: the publication date, else the event's date in the text."""
+    """The day that picks an article's time window: the publication date, else the event's
+    date in the text (within a window, the grouper itself goes by publication dates)."""
     return article.published or analysis.event_date
 
 

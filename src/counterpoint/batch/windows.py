@@ -1,15 +1,17 @@
 """Grouping at corpus scale: time windows grouped side by side, then stitched together.
 
 Articles are windowed by their date (``group_date``: the publication date, else
-the event's date found in the text -- the date the grouper goes by). The calendar
-is cut into fixed windows of ``days`` days, counted from the first day of the
-calendar, so that the cut never depends on the input or its shards. Each window
-also takes in the first ``overlap`` days of the next one -- the grouper's gate:
-articles more than a week apart never join -- so any two articles that could join
-meet in at least one window. Each window is grouped on its own (in parallel),
-with :func:`counterpoint.group.group`, which places its articles in
-:func:`~counterpoint.group.placing_order`, and events from different windows that share an article are stitched into one.
-Articles without any date form one window of their own.
+the event's date found in the text, so that an undated article meets the articles
+of its own weeks; within a window the grouper goes by publication dates). The
+calendar is cut into fixed windows of ``days`` days, counted from the first day of
+the calendar, so that the cut never depends on the input or its shards. Each
+window also takes in the first ``overlap`` days of the next one -- the grouper's
+gate: articles more than a week apart never join -- so any two articles that could
+join meet in at least one window. Each window is grouped on its own (in parallel)
+by :func:`counterpoint.group.group`, which places its articles in
+:func:`~counterpoint.group.placing_order`, and events from different windows that
+share an article are stitched into one. Articles without any date form one window
+of their own.
 
 The result depends only on the articles, not on how the input was sharded, the
 order of the shards, or the number of workers.
