@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
+from counterpoint import pipeline
 from counterpoint.analyze.embed import Embedder
 from counterpoint.batch import run_batch
 from counterpoint.batch.local import LocalEngine
@@ -214,6 +215,16 @@ def test_the_command_refuses_an_address_without_ray(inputs, tmp_path):
     )
     assert result.exit_code == 1
     assert "--engine ray" in result.stderr
+
+
+def test_ingest_forms_the_events_a_batch_run_forms(local_run, inputs, tmp_path):
+    with Store(tmp_path / "news.duckdb") as store:
+        # the shards listed the other way round: the undated Tehran Times report comes first
+        pipeline.ingest([inputs / "b.jsonl.gz", inputs / "a.jsonl"], store)
+        ingested = {e.id: set(e.article_ids) for e in store.events()}
+    events = pq.read_table(local_run.out / "events.parquet").to_pylist()
+    assert ingested == {r["id"]: set(r["article_ids"]) for r in events}
+    assert len(ingested) == 3  # the two seed reports, the flood, the election
 
 
 def test_output_goes_into_the_database(local_run, tmp_path):
