@@ -132,9 +132,9 @@ def group_new(
 def regroup(store: Store, settings: GroupSettings | None = None) -> list[Event]:
     """Forget the grouping and place every stored article again, as one batch.
 
-    Every event takes the id of its first article in placing order. Every id that named an event before still does: one that names no event
-    now (an event saved under another id, or merged away) resolves to the event that
-    holds its first article.
+    Every event takes the id of its first article in placing order. Every id that
+    named an event before still does: one that names no event now (an event saved under
+    another id, or merged away) resolves to the event that holds its first article.
     """
     firsts = {event.id: event.article_ids[0] for event in store.events()}
     firsts.update({old: firsts[new] for old, new in store.merges().items() if new in firsts})

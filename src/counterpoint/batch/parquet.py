@@ -14,8 +14,8 @@ a rerun skips it. Columns of ``articles/*.parquet``: the article as ingested
 (``id``, ``outlet``, ``title``, ``published``, ``dateline``, ``url``, ``source``,
 ``language``, ``body_start``, ``text``); ``analysis``, the full analysis as JSON
 (the same encoding as the database); ``event_date``; ``group_date``, the day that
-picks an article's time window (published, else the event date); and ``shard``, ``line`` and
-``offset``, where the article was found. DuckDB reads them directly:
+picks an article's time window (published, else the event date); and ``shard``,
+``line`` and ``offset``, where the article was found. DuckDB reads them directly:
 ``SELECT * FROM 'OUT/articles/*.parquet'``.
 """
 
