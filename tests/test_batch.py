@@ -219,7 +219,8 @@ def test_the_command_refuses_an_address_without_ray(inputs, tmp_path):
 
 def test_ingest_forms_the_events_a_batch_run_forms(local_run, inputs, tmp_path):
     with Store(tmp_path / "news.duckdb") as store:
-        # the shards listed the other way round: the undated Tehran Times report comes first
+        # the shards listed the other way round: the Tehran Times report, published the day
+        # after the wire's, comes first
         pipeline.ingest([inputs / "b.jsonl.gz", inputs / "a.jsonl"], store)
         ingested = {e.id: set(e.article_ids) for e in store.events()}
     events = pq.read_table(local_run.out / "events.parquet").to_pylist()
