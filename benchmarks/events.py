@@ -30,7 +30,7 @@ The last line of stdout is JSON: ``precision``, ``recall``, ``f1``, ``events``,
 ``pools`` (1, or the number of topics), ``baselines`` ({name: {precision, recall, f1,
 threshold, ...}}), ``orders`` (the scores of each order the articles were handed over
 in, the first being the one above; ``--orders N`` adds N-1 more, which shows the
-events do not depend on it), ``f1_mean_over_orders`` and timings.
+events do not depend on it) and timings.
 """
 
 from __future__ import annotations
@@ -134,7 +134,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "baselines": baselines,
         "ratio_to_best_baseline": round(ours["f1"] / max(b["f1"] for b in baselines.values()), 3),
         "orders": orders,
-        "f1_mean_over_orders": round(sum(o["f1"] for o in orders) / len(orders), 4),
         "analyse_s": round(analyse_s, 1),
         "group_s": round(group_s, 3),
     }
@@ -201,10 +200,10 @@ def analysis_version() -> str:
     ).hexdigest()[:10]
 
 
-def stream_order(articles: Sequence[Article], seed: int = SEED) -> list[Article]:
+def stream_order(articles: Sequence[Article]) -> list[Article]:
     """Articles in order of publication; ties (and undated articles) in a fixed shuffle."""
     shuffled = list(articles)
-    random.Random(seed).shuffle(shuffled)
+    random.Random(SEED).shuffle(shuffled)
     rank = {a.id: i for i, a in enumerate(shuffled)}
     return sorted(shuffled, key=lambda a: (a.published is not None, a.published or 0, rank[a.id]))
 

@@ -119,26 +119,49 @@ def test_per_topic_runs_on_ecbplus_only(capsys):
     assert "--per-topic needs --dataset ecbplus" in capsys.readouterr().err
 
 
-def test_other_arrival_orders_shuffle_only_ties_and_undated_articles():
+def test_other_orders_handed_over_form_the_same_events():
+    import random
     from datetime import date
 
-    from benchmarks.events import SEED, stream_order
+    from benchmarks.events import SEED, _group_pools
 
     from counterpoint.ingest import article_from_text
+    from counterpoint.model import Analysis
 
-    undated = [
-        article_from_text(f"Report {n} on the fire.", source=f"{n}.txt", outlet="o")
-        for n in range(8)
-    ]
-    dated = [
-        article_from_text(
-            f"Report {n} on the fire.", source=f"d{n}.txt", outlet="o", published=date(2024, 3, n)
-        )
-        for n in (3, 1, 2)
-    ]
-    orders = [stream_order(dated + undated, seed) for seed in (SEED, SEED + 1)]
-    assert orders[0] == stream_order(dated + undated)
-    assert orders[0][:8] != orders[1][:8]  # the undated come first, in another shuffle
-    assert {a.id for a in orders[0][:8]} == {a.id for a in undated}
-    for order in orders:
-        assert [a.published.day for a in order[8:]] == [1, 2, 3]
+    stories = {  # gold event -> (lead direction, content words); one undated report each
+        "fire": ((1.0, 0.1, 0.0), ("fire", "warehouse", "harbour", "crew")),
+        "vote": ((0.0, 1.0, 0.1), ("vote", "parliament", "budget", "minister")),
+    }
+    articles, analyses, gold = [], {}, {}
+    for story, (direction, words) in stories.items():
+        for n, day in enumerate((3, 3, 4, None)):
+            text = f"{story} report {n}: " + " ".join(words)
+            article = article_from_text(
+                text,
+                source=f"{story}{n}.txt",
+                outlet=f"o{n}",
+                title=f"{story} {n}",
+                published=date(2024, 3, day) if day else None,
+            )
+            articles.append(article)
+            gold[article.id] = story
+            analyses[article.id] = Analysis(
+                article_id=article.id,
+                sentences=(),
+                mentions=(),
+                times=(),
+                figures=(),
+                attributions=(),
+                labels=(),
+                lemmas=(words[: 2 + n % 3],),
+                embedding=direction,
+            )
+
+    handed = [list(articles) for _ in range(2)]
+    for copy, seed in zip(handed, (SEED, SEED + 1)):
+        random.Random(seed).shuffle(copy)
+    assert handed[0] != handed[1]  # the two seeds hand the articles over differently
+    first = _group_pools([articles], analyses, gold, SEED)
+    other = _group_pools([articles], analyses, gold, SEED + 1)
+    assert first[0] == other[0]  # the same events, ids and order of members included
+    assert first[1][0].f1 == other[1][0].f1 == 1.0
