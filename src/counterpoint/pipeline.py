@@ -134,7 +134,8 @@ def regroup(store: Store, settings: GroupSettings | None = None) -> list[Event]:
 
     Every event takes the id of its first article in placing order. Every id that
     named an event before still does: one that names no event now (an event saved under
-    another id, or merged away) resolves to the event that holds its first article.
+    another id, or merged away) resolves to the event that holds its first-ingested
+    article (the first the store lists).
     """
     firsts = {event.id: event.article_ids[0] for event in store.events()}
     firsts.update({old: firsts[new] for old, new in store.merges().items() if new in firsts})
