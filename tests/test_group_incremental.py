@@ -62,6 +62,13 @@ def place_all(grouper: Grouper, profiles: list[Profile]) -> list[str]:
     return [grouper.place(p) for p in profiles]
 
 
+def grouper_with_filler(settings: GroupSettings | None = None) -> Grouper:
+    """A grouper whose term statistics already count six unrelated articles."""
+    grouper = Grouper(settings=settings)
+    grouper.observe([made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)])
+    return grouper
+
+
 BRIDGING = GroupSettings(cohesion_margin=1.0)
 """Settings under which one article can merge two events of one article each: by default
 the pair must also score about as well as the article does with the event it joins, which
@@ -74,9 +81,7 @@ def test_an_article_between_two_events_merges_them_into_the_older():
     between = made_up(
         "between", unit(1, 1), {"harbour": 1.0, "fire": 1.0, "warehouse": 1.0, "blaze": 1.0}
     )
-    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
-    grouper = Grouper(settings=BRIDGING)
-    grouper.observe(filler)
+    grouper = grouper_with_filler(BRIDGING)
     first, second = place_all(grouper, [left, right])
     assert first != second  # apart at first: nothing links them yet
     joined = place_all(grouper, [between])[0]
@@ -115,9 +120,7 @@ def test_an_article_joins_only_an_event_it_fits_about_as_well_as_its_members(
     ]
     degrees, terms = article
     article = made_up("article", at_angle(degrees), dict.fromkeys(terms, 1.0))
-    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
-    grouper = Grouper(settings=GroupSettings(cohesion_margin=margin))
-    grouper.observe(filler)
+    grouper = grouper_with_filler(GroupSettings(cohesion_margin=margin))
     first, second = place_all(grouper, reports)
     assert first == second
     placed = place_all(grouper, [article])[0]
@@ -136,9 +139,7 @@ def test_copies_do_not_make_an_event_too_tight_for_an_independent_report():
         for n in range(3)
     ]
     report = made_up("report", unit(1, 1), {"harbour": 1.0, "fire": 1.0, "blaze": 1.0})
-    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
-    grouper = Grouper()
-    grouper.observe(filler)
+    grouper = grouper_with_filler()
     assert len(set(place_all(grouper, [*wire, report]))) == 1
     (event,) = grouper.events()
     assert event.copies == {"wire1": "wire0", "wire2": "wire0"}
@@ -154,9 +155,7 @@ def test_two_events_of_two_reports_merge_when_a_report_bridges_them():
         made_up("harbour", at_angle(50), {"harbour": 1.0, "docks": 1.0, "smoke": 1.0}),
         made_up("bridge", at_angle(70), {"blaze": 1.0, "docks": 1.0, "harbour": 1.0}),
     ]
-    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
-    grouper = Grouper()
-    grouper.observe(filler)
+    grouper = grouper_with_filler()
     first, second, third, fourth = place_all(grouper, reports)
     assert first != second == third
     assert fourth == first
@@ -182,9 +181,7 @@ def test_the_second_look_is_taken_again_until_nothing_moves(rounds):
             ]
         )
     ]
-    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
-    grouper = Grouper(settings=GroupSettings(refine_rounds=rounds))
-    grouper.observe(filler)
+    grouper = grouper_with_filler(GroupSettings(refine_rounds=rounds))
     place_all(grouper, reports)
     assert grouper.refine(reports) >= 2
     settled = grouper.refine(reports) == 0
@@ -290,7 +287,6 @@ def test_the_encoder_still_loads_after_grouping_through_the_index():
 
 
 def test_a_second_look_moves_an_early_article_to_the_event_that_grew_after_it():
-    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
     harbour = made_up("harbour", unit(1, 0), {"harbour": 1.0, "fire": 1.0, "crane": 1.0})
     early = made_up(
         "early", unit(1, 1), {"harbour": 1.0, "warehouse": 1.0, "blaze": 1.0, "dock": 1.0}
@@ -299,8 +295,7 @@ def test_a_second_look_moves_an_early_article_to_the_event_that_grew_after_it():
         made_up(f"later{i}", unit(-0.3, 1), {"warehouse": 1.0, "blaze": 1.0, "dock": 1.0})
         for i in range(3)
     ]
-    grouper = Grouper()
-    grouper.observe(filler)
+    grouper = grouper_with_filler()
     ids = place_all(grouper, [harbour, early, *later])
     assert ids[1] == ids[0] != ids[2]  # the only event there was when it came
     assert grouper.refine([harbour, early, *later]) == 1
@@ -312,7 +307,6 @@ def test_a_second_look_moves_an_early_article_to_the_event_that_grew_after_it():
 
 
 def test_an_event_emptied_by_the_second_look_resolves_to_where_its_article_went():
-    filler = [made_up(f"other{i}", unit(0, 0, 1), {f"word{i}": 1.0}) for i in range(6)]
     lone = made_up("lone", unit(1, 1), {"warehouse": 1.0, "blaze": 1.0, "harbour": 1.0})
     first = made_up(
         "first", unit(-1, 1), {"warehouse": 1.0, "quay": 1.0, "crane": 1.0, "dock": 1.0}
@@ -325,8 +319,7 @@ def test_an_event_emptied_by_the_second_look_resolves_to_where_its_article_went(
         )
         for i in range(3)
     ]
-    grouper = Grouper()
-    grouper.observe(filler)
+    grouper = grouper_with_filler()
     ids = place_all(grouper, [lone, first, *rest])
     assert ids[0] != ids[1] == ids[2]
     assert grouper.refine([lone, first, *rest]) == 1
