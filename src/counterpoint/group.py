@@ -123,8 +123,11 @@ class GroupSettings:
     sets it apart from a like happening elsewhere that shares its actors and words."""
     max_days: int = 7
     """Events whose dates lie further than this from the article's are not candidates."""
-    day_penalty: float = 0.05
-    """Subtracted from the score per day of distance beyond the first."""
+    day_penalty: float = 0.1
+    """Subtracted from the score per day of distance beyond the first: a report published
+    days after an event's last report must resemble it more closely to join it (the next
+    stage of a story, such as an order signed two days after it was announced, is a
+    happening of its own)."""
     neighbours: int = 24
     """Nearest articles looked up to find candidate events (across the weeks searched)."""
     min_similarity: float = 0.3
