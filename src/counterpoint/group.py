@@ -141,6 +141,10 @@ class GroupSettings:
     article_terms: int = 80
     """Terms of an article that count (the heaviest by TF-IDF)."""
 
+    def day_cost(self, days: int) -> float:
+        """What ``days`` between an article and an event take off its score."""
+        return self.day_penalty * max(0, days - 1)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Profile:
@@ -782,7 +786,7 @@ class Grouper:
         return (
             settings.embedding_weight * semantic
             + settings.terms_weight * specific / others
-            - settings.day_penalty * max(0, event.days_from(item.when) - 1)
+            - settings.day_cost(event.days_from(item.when))
         )
 
     def _leave(self, event: EventState, item: Profile, weights: dict[str, float]) -> None:
@@ -855,7 +859,7 @@ class Grouper:
                     + settings.terms_weight * _dot(weights, event.terms_sum)
                 )
                 / event.size
-                - settings.day_penalty * max(0, days - 1),
+                - settings.day_cost(days),
                 event,
             )
             for (event, days), similarity in zip(near, semantic)
@@ -874,7 +878,7 @@ class Grouper:
         return (
             settings.embedding_weight * float(a.vector_sum @ b.vector_sum) / n
             + settings.terms_weight * specific / n
-            - settings.day_penalty * max(0, days - 1)
+            - settings.day_cost(days)
         )
 
     def _tfidf(self, item: Profile) -> dict[str, float]:
