@@ -475,6 +475,47 @@ def test_store_resolves_the_id_of_a_merged_event(tmp_path):
         assert store.event(gone).article_ids == ("left", "right", "between")
 
 
+def store_placed(store: Store, profiles: list[Profile]) -> None:
+    """Store made-up articles for ``profiles`` and place them, one batch."""
+    for p in profiles:
+        article = article_from_text(
+            p.article_id + " text", source="x", outlet=p.article_id, id=p.article_id
+        )
+        (analysis,) = analyze_many([article])
+        store.add(article, analysis)
+    grouper = store.grouper(profiles)
+    grouper.place_batch(profiles)
+    store.save_grouping(grouper, profiles)
+
+
+def test_new_articles_load_only_the_events_near_them_in_time_or_embedding():
+    years_ago = DAY - timedelta(days=3 * 365)
+    port = {"harbour": 1.0, "fire": 1.0}
+    stored = [
+        replace(made_up("port_fire", at_angle(0), port), published=years_ago),
+        replace(made_up("far_story", at_angle(90), {"election": 1.0}), published=years_ago),
+        replace(made_up("undated_near", at_angle(5), port), published=None),
+        replace(made_up("undated_far", unit(0, 0, 0, 1), {"transfer": 1.0}), published=None),
+        made_up("this_week", unit(0, 0, 1), {"budget": 1.0}),
+    ]
+    with Store() as store:
+        store_placed(store, stored)
+        event_of = {a: e.id for e in store.events() for a in e.article_ids}
+        assert len(set(event_of.values())) == 4  # the two port fire reports are one event
+
+        # undated: the events of its nearest articles, whatever their dates, and no others
+        undated = replace(made_up("undated_new", at_angle(3), port), published=None)
+        grouper = store.grouper([undated])
+        assert {e.id for e in grouper.events()} == {event_of["port_fire"]}
+        grouper.place_batch([undated])
+        assert grouper.event_of("undated_new") == event_of["port_fire"]
+
+        # dated: the events of its weeks, and those of the undated articles nearest it
+        dated = made_up("dated_new", unit(0, 0, 0.3, 1), {"transfer": 1.0})
+        loaded = {e.id for e in store.grouper([dated]).events()}
+        assert loaded == {event_of["this_week"], event_of["undated_far"]}
+
+
 @pytest.fixture(scope="module")
 def ecbplus_topics_1_and_3():
     """The ECB+ documents of topics 1 and 3 (four real events), analysed once."""

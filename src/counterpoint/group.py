@@ -193,6 +193,22 @@ def placing_order(published: date | None, article_id: str) -> tuple[bool, date, 
     return (published is None, published or date.min, article_id)
 
 
+def nearest(queries: np.ndarray, vectors: np.ndarray, count: int, floor: float) -> np.ndarray:
+    """Rows of ``vectors`` among the ``count`` nearest to any of ``queries`` (unit vectors,
+    by cosine), at least ``floor`` similar: what a search through every one of them would
+    find. Queries are taken 256 at a time, so memory stays bounded however many there are."""
+    found = []
+    for start in range(0, len(queries), 256):
+        similarities = queries[start : start + 256] @ vectors.T
+        if vectors.shape[0] > count:
+            rows = np.argpartition(-similarities, count, axis=1)[:, :count]
+            similarities = np.take_along_axis(similarities, rows, axis=1)
+        else:
+            rows = np.broadcast_to(np.arange(vectors.shape[0]), similarities.shape)
+        found.append(rows[similarities >= floor])
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.intp)
+
+
 def _word_table() -> np.ndarray:
     """Which code points of the Basic Multilingual Plane make words (as ``\\w`` in ``re``)."""
     table = np.array([chr(c).isalnum() for c in range(1 << 16)], dtype=bool)
