@@ -24,6 +24,15 @@ Baseline in the same run: the grouping a store without the nearest-neighbour
 index and time window would do — every article scored against every event
 (``--no-baseline`` skips it; it is only run up to ``--baseline-max``).
 
+**A feed**: how a store of that size takes new articles as they come in. The
+newest 176 dated articles of the sample and 24 undated ones are held back; the
+rest are stored and grouped, then the 200 are ingested 25 at a time (22 dated in
+order of publication, 3 undated), as a newsroom's feed would arrive, and the
+grouping of each batch is timed (``feed_ms_per_article``). In the same run, the
+same feed into a copy of the same store that loads every event for each batch,
+as a store without the time window and the nearest-article lookup would
+(``feed_whole_store_ms_per_article``).
+
 Memory: the peak resident set size of this process while storing and grouping
 each size (``VmHWM``, reset before each size); ``grouping_rss_mb``, how far it rose
 above the resident size at that reset (this process also holds every analysis of
@@ -43,6 +52,7 @@ import json
 import os
 import pickle
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -107,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         row.update(group_alone(sample, analyses))
         if not args.no_baseline and len(sample) <= args.baseline_max:
             row["baseline_articles_per_s"] = exhaustive_baseline(sample, analyses)
+        row.update(feed(sample, analyses))
         if len(sample) <= args.end_to_end_max:
             row["end_to_end_articles_per_s"] = end_to_end(sample, args.workers)
         rows.append(row)
@@ -123,6 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ],
         "end_to_end_articles_per_s": [r.get("end_to_end_articles_per_s") for r in rows],
         "baseline_articles_per_s": [r.get("baseline_articles_per_s") for r in rows],
+        "feed_ms_per_article": [r.get("feed_ms_per_article") for r in rows],
+        "feed_whole_store_ms_per_article": [
+            r.get("feed_whole_store_ms_per_article") for r in rows
+        ],
         "peak_rss_mb": [r["peak_rss_mb"] for r in rows],
         "grouping_rss_mb": [r["grouping_rss_mb"] for r in rows],
         "database_mb": [r["database_mb"] for r in rows],
@@ -201,6 +216,61 @@ def group_alone(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dic
     }
 
 
+FEED_BATCHES = 8
+FEED_DATED = 22
+FEED_UNDATED = 3
+"""A feed: this many batches, each of this many dated and undated articles (about the
+share of undated articles in news37k)."""
+
+
+def feed(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dict:
+    """Milliseconds per article for a feed into a store of the rest of ``sample``, and for
+    the same feed into a store that loads every event; nothing for a sample too small to
+    hold back a feed from."""
+    dated = sorted((a for a in sample if a.published), key=lambda a: (a.published, a.id))
+    undated = [a for a in sample if a.published is None]
+    held_dated, held_undated = FEED_BATCHES * FEED_DATED, FEED_BATCHES * FEED_UNDATED
+    if len(dated) < 2 * held_dated or len(undated) < 2 * held_undated:
+        return {}
+    dated, undated = dated[-held_dated:], undated[-held_undated:]
+    batches = [
+        dated[k * FEED_DATED : (k + 1) * FEED_DATED]
+        + undated[k * FEED_UNDATED : (k + 1) * FEED_UNDATED]
+        for k in range(FEED_BATCHES)
+    ]
+    held = {a.id for batch in batches for a in batch}
+    result = {}
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "feed.duckdb"
+        with Store(db) as store:
+            for article in sample:
+                if article.id not in held:
+                    store.add(article, analyses[article.id])
+            pipeline.group_new(store, analyses={a.id: analyses[a.id] for a in sample})
+        shutil.copy(db, Path(folder) / "whole.duckdb")
+        for key, store_class, file in (
+            ("feed_ms_per_article", Store, db),
+            ("feed_whole_store_ms_per_article", _WholeStore, Path(folder) / "whole.duckdb"),
+        ):
+            seconds = 0.0
+            with store_class(file) as store:
+                for batch in batches:
+                    for article in batch:
+                        store.add(article, analyses[article.id])
+                    started = time.perf_counter()
+                    pipeline.group_new(store, analyses={a.id: analyses[a.id] for a in batch})
+                    seconds += time.perf_counter() - started
+            result[key] = round(1000 * seconds / len(held), 2)
+    return result
+
+
+class _WholeStore(Store):
+    """A store that hands its grouper every event, whatever the new articles' dates."""
+
+    def _events_near(self, profiles, settings):
+        return [event_id for (event_id,) in self._db.execute("SELECT id FROM event").fetchall()]
+
+
 class _Exhaustive(Grouper):
     """Grouping without the nearest-neighbour index: every event is a candidate."""
 
@@ -263,7 +333,8 @@ def _ru_maxrss_mb() -> float:
 def _print_table(r: dict) -> None:
     print(
         f"{'size':>8}{'group/s':>10}{'place/s':>10}{'cost x':>8}{'e2e/s':>8}"
-        f"{'exhaustive/s':>14}{'peak MB':>9}{'rise MB':>9}{'db MB':>7}",
+        f"{'exhaustive/s':>14}{'feed ms':>9}{'whole ms':>9}{'peak MB':>9}{'rise MB':>9}"
+        f"{'db MB':>7}",
         file=sys.stderr,
     )
     for i, size in enumerate(r["sizes"]):
@@ -272,7 +343,9 @@ def _print_table(r: dict) -> None:
         print(
             f"{size:>8}{r['group_articles_per_s'][i]:>10}{r['place_only_articles_per_s'][i]:>10}"
             f"{r['cost_per_article_vs_smallest'][i]:>8}{e2e if e2e else '-':>8}"
-            f"{base if base else '-':>14}{r['peak_rss_mb'][i]:>9}{r['grouping_rss_mb'][i]:>9}"
+            f"{base if base else '-':>14}{r['feed_ms_per_article'][i] or '-':>9}"
+            f"{r['feed_whole_store_ms_per_article'][i] or '-':>9}"
+            f"{r['peak_rss_mb'][i]:>9}{r['grouping_rss_mb'][i]:>9}"
             f"{r['database_mb'][i]:>7}",
             file=sys.stderr,
         )
