@@ -135,9 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "end_to_end_articles_per_s": [r.get("end_to_end_articles_per_s") for r in rows],
         "baseline_articles_per_s": [r.get("baseline_articles_per_s") for r in rows],
         "feed_ms_per_article": [r.get("feed_ms_per_article") for r in rows],
-        "feed_whole_store_ms_per_article": [
-            r.get("feed_whole_store_ms_per_article") for r in rows
-        ],
+        "feed_whole_store_ms_per_article": [r.get("feed_whole_store_ms_per_article") for r in rows],
         "peak_rss_mb": [r["peak_rss_mb"] for r in rows],
         "grouping_rss_mb": [r["grouping_rss_mb"] for r in rows],
         "database_mb": [r["database_mb"] for r in rows],
