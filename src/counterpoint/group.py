@@ -197,7 +197,7 @@ def nearest(queries: np.ndarray, vectors: np.ndarray, count: int, floor: float) 
     """Rows of ``vectors`` among the ``count`` nearest to any of ``queries`` (unit vectors,
     by cosine), at least ``floor`` similar: what a search through every one of them would
     find. Queries are taken 256 at a time, so memory stays bounded however many there are."""
-    found = []
+    found = np.zeros(len(vectors), dtype=bool)
     for start in range(0, len(queries), 256):
         similarities = queries[start : start + 256] @ vectors.T
         if vectors.shape[0] > count:
@@ -205,8 +205,8 @@ def nearest(queries: np.ndarray, vectors: np.ndarray, count: int, floor: float) 
             similarities = np.take_along_axis(similarities, rows, axis=1)
         else:
             rows = np.broadcast_to(np.arange(vectors.shape[0]), similarities.shape)
-        found.append(rows[similarities >= floor])
-    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.intp)
+        found[rows[similarities >= floor]] = True
+    return np.flatnonzero(found)
 
 
 def _word_table() -> np.ndarray:
