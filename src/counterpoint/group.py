@@ -199,14 +199,18 @@ def nearest(queries: np.ndarray, vectors: np.ndarray, count: int, floor: float) 
     find. Queries are taken 256 at a time, so memory stays bounded however many there are."""
     found = np.zeros(len(vectors), dtype=bool)
     for start in range(0, len(queries), 256):
-        similarities = queries[start : start + 256] @ vectors.T
-        if vectors.shape[0] > count:
-            rows = np.argpartition(-similarities, count, axis=1)[:, :count]
-            similarities = np.take_along_axis(similarities, rows, axis=1)
-        else:
-            rows = np.broadcast_to(np.arange(vectors.shape[0]), similarities.shape)
+        rows, similarities = _top(queries[start : start + 256] @ vectors.T, count)
         found[rows[similarities >= floor]] = True
     return np.flatnonzero(found)
+
+
+def _top(similarities: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of ``similarities`` (queries by vectors), the columns of its ``count``
+    highest values (all columns if there are no more), and those values, in no order."""
+    if similarities.shape[1] <= count:
+        return np.broadcast_to(np.arange(similarities.shape[1]), similarities.shape), similarities
+    columns = np.argpartition(-similarities, count, axis=1)[:, :count]
+    return columns, np.take_along_axis(similarities, columns, axis=1)
 
 
 def _word_table() -> np.ndarray:
@@ -416,12 +420,7 @@ class _Bucket:
     ) -> list[tuple[np.ndarray, np.ndarray]]:
         """:meth:`search` for each of ``vectors`` at once, through every vector (one matrix
         product reads the bucket once, where a search per vector reads it each time)."""
-        similarities = vectors @ self.vectors[: self.size].T
-        if self.size > count:
-            nearest = np.argpartition(-similarities, count, axis=1)[:, :count]
-            similarities = np.take_along_axis(similarities, nearest, axis=1)
-        else:
-            nearest = np.broadcast_to(np.arange(self.size), similarities.shape)
+        nearest, similarities = _top(vectors @ self.vectors[: self.size].T, count)
         near = similarities >= floor
         return [
             (self.keys[row[keep]], sims[keep])

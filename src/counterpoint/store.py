@@ -326,26 +326,30 @@ class Store:
     def _events_near(self, profiles: Sequence[Profile], settings: GroupSettings) -> list[str]:
         """Ids of the events holding the stored articles that ``profiles`` would find among
         their nearest neighbours outside their time window: the undated articles for a dated
-        profile, every article for an undated one (read in one pass each, compared by one
-        matrix product per 256 profiles)."""
-        found: set[str] = set()
+        profile, every article for an undated one (read in one pass, compared by one matrix
+        product per 256 profiles)."""
+        if not profiles:
+            return []
         undated = [p.vector for p in profiles if p.published is None]
         dated = [p.vector for p in profiles if p.published is not None]
-        for queries, among in ((undated, "TRUE"), (dated, "ap.published IS NULL")):
-            if not queries:
-                continue
-            rows = self._db.execute(
-                "SELECT ea.event_id, ap.vector FROM article_profile ap "
-                f"JOIN event_article ea USING (article_id) WHERE {among}"
-            ).fetchall()
-            if not rows:
-                continue
-            events, vectors = zip(*rows)
-            matrix = np.frombuffer(b"".join(vectors), dtype=np.float32).reshape(len(rows), -1)
-            rows_found = nearest(
-                np.stack(queries), matrix, settings.neighbours, settings.min_similarity
-            )
-            found.update(events[row] for row in rows_found.tolist())
+        rows = self._db.execute(
+            "SELECT ea.event_id, ap.vector, ap.published IS NULL FROM article_profile ap "
+            "JOIN event_article ea USING (article_id)"
+            + ("" if undated else " WHERE ap.published IS NULL")
+        ).fetchall()
+        if not rows:
+            return []
+        events, vectors, without_date = zip(*rows)
+        matrix = np.frombuffer(b"".join(vectors), dtype=np.float32).reshape(len(rows), -1)
+        count, floor = settings.neighbours, settings.min_similarity
+        found = set()
+        if undated:
+            near = nearest(np.stack(undated), matrix, count, floor)
+            found.update(events[row] for row in near.tolist())
+        of_undated = np.flatnonzero(without_date)
+        if dated and len(of_undated):
+            near = of_undated[nearest(np.stack(dated), matrix[of_undated], count, floor)]
+            found.update(events[row] for row in near.tolist())
         return sorted(found)
 
     def save_grouping(self, grouper: Grouper, profiles: Iterable[Profile]) -> None:
