@@ -264,16 +264,26 @@ class Store:
                 date.fromordinal(dates[0].toordinal() - margin),
                 date.fromordinal(dates[-1].toordinal() + margin),
             ]
-        where = f"({where}) OR e.id IN (SELECT unnest(?))"
+        where = f"({where}) OR p.event_id IN (SELECT unnest(?))"
         params.append(self._events_near(profiles, settings))
+        # the events are chosen by their profiles' dates first, and only their members are
+        # listed: grouping every member row by the profiles' vectors and terms would hash
+        # those large values once per member of every event in the store
         rows = self._db.execute(
             f"""
-            SELECT e.id, e.title, p.first, p.last, p.vector, p.terms,
-                   list(ea.article_id ORDER BY a.seq), list(ea.copy_of ORDER BY a.seq)
-            FROM event e JOIN event_profile p ON p.event_id = e.id
-            JOIN event_article ea ON ea.event_id = e.id JOIN article a ON a.id = ea.article_id
-            WHERE {where}
-            GROUP BY ALL ORDER BY min(a.seq)
+            WITH chosen AS (SELECT p.event_id FROM event_profile p WHERE {where}),
+            members AS (
+                SELECT ea.event_id, min(a.seq) AS seq,
+                       list(ea.article_id ORDER BY a.seq) AS ids,
+                       list(ea.copy_of ORDER BY a.seq) AS copies
+                FROM event_article ea JOIN article a ON a.id = ea.article_id
+                WHERE ea.event_id IN (SELECT event_id FROM chosen)
+                GROUP BY ea.event_id
+            )
+            SELECT e.id, e.title, p.first, p.last, p.vector, p.terms, m.ids, m.copies
+            FROM members m JOIN event e ON e.id = m.event_id
+            JOIN event_profile p ON p.event_id = m.event_id
+            ORDER BY m.seq
             """,
             params,
         ).fetchall()
