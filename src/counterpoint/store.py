@@ -266,9 +266,9 @@ class Store:
             ]
         where = f"({where}) OR p.event_id IN (SELECT unnest(?))"
         params.append(self._events_near(profiles, settings))
-        # the events are chosen by their profiles' dates first, and only their members are
-        # listed: grouping every member row by the profiles' vectors and terms would hash
-        # those large values once per member of every event in the store
+        # the events are chosen on their profiles alone, and only their members are then
+        # joined to the articles (for their order): joining every member of every event
+        # first and choosing after took about twice as long at 7,000 articles
         rows = self._db.execute(
             f"""
             WITH chosen AS (SELECT p.event_id FROM event_profile p WHERE {where}),
