@@ -579,9 +579,22 @@ def _nullable(convert):
     return lambda data: None if data is None else convert(data)
 
 
+def _same(data):
+    """The decoder of a value JSON already gives as it is (a string, a number, a literal)."""
+    return data
+
+
+def _as_float(data):
+    return None if data is None else float(data)
+
+
 @functools.cache
 def _decoder(kind):
-    """A function that decodes JSON data into ``kind``; built once per type."""
+    """A function that decodes JSON data into ``kind``; built once per type.
+
+    Analyses hold long runs of strings and floats (lemmas, an embedding): a tuple of those
+    is built without a Python call per item, and the fields of a record that JSON already
+    gives as they are (strings, numbers) are passed on untouched."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         inner = [k for k in typing.get_args(kind) if k is not type(None)]
@@ -590,24 +603,36 @@ def _decoder(kind):
         args = typing.get_args(kind)
         if len(args) == 2 and args[1] is Ellipsis:
             item = _decoder(args[0])
-            return _nullable(lambda data: tuple(item(v) for v in data))
+            if item is _same:
+                return _nullable(tuple)
+            if item is _as_float:
+                return _nullable(lambda data: tuple([v if v is None else float(v) for v in data]))
+            return _nullable(lambda data: tuple(map(item, data)))
         items = [_decoder(k) for k in args]
-        return _nullable(lambda data: tuple(f(v) for f, v in zip(items, data)))
+        return _nullable(lambda data: tuple([f(v) for f, v in zip(items, data)]))
     if origin is dict:
         return _nullable(dict)
     if origin is typing.Literal:
-        return lambda data: data
+        return _same
     if dataclasses.is_dataclass(kind):
-        fields: dict = {}
+        converted: dict | None = None  # the decoders of the fields that need one, by name
 
         def build(data):
-            if not fields:  # filled on first use: hints may refer to classes defined later
-                fields.update({n: _decoder(h) for n, h in typing.get_type_hints(kind).items()})
-            return kind(**{name: fields[name](v) for name, v in data.items()})
+            nonlocal converted
+            if converted is None:  # on first use: hints may refer to classes defined later
+                hints = typing.get_type_hints(kind).items()
+                converted = {n: f for n, h in hints if (f := _decoder(h)) is not _same}
+            if not converted:
+                return kind(**data)
+            fields = dict(data)
+            for name, convert in converted.items():
+                if name in fields:
+                    fields[name] = convert(fields[name])
+            return kind(**fields)
 
         return _nullable(build)
     if kind is date:
         return _nullable(date.fromisoformat)
     if kind is float:
-        return _nullable(float)
-    return lambda data: data
+        return _as_float
+    return _same
