@@ -584,8 +584,8 @@ def _same(data):
     return data
 
 
-def _as_float(data):
-    return None if data is None else float(data)
+_as_float = _nullable(float)
+"""The decoder of a float (JSON may give a whole number as an int)."""
 
 
 @functools.cache
