@@ -96,6 +96,21 @@ def test_ingest_is_idempotent_and_events_show_work(runner, tmp_path):
     assert json.loads(shown.stdout)["events"][0]["id"] == event["id"]
 
 
+def test_events_table_keeps_ids_whole_in_a_narrow_terminal(runner, tmp_path):
+    db = str(tmp_path / "news.duckdb")
+    assert runner.invoke(main, ["ingest", str(EXAMPLES), "--db", db]).exit_code == 0
+    (event,) = json.loads(runner.invoke(main, ["events", "--db", db, "--format", "json"]).stdout)
+    table = runner.invoke(main, ["events", "--db", db], env={"COLUMNS": "80"}).stdout
+    (row,) = [line for line in table.splitlines() if event["id"] in line]
+    first, last = event["date_range"]
+    # the whole id and the dates on the event's first line, a one-day event's date once
+    identifier, _, dates, articles, sources = [cell.strip() for cell in row.split("│")[1:-1]]
+    assert identifier == event["id"]
+    assert dates == (first if first == last else f"{first} – {last}")
+    assert (articles, sources) == ("2", "2")
+    assert "sources: outlets whose text is not a copy" in table
+
+
 def test_show_unknown_event_is_a_clear_error(runner, tmp_path):
     db = str(tmp_path / "news.duckdb")
     result = runner.invoke(main, ["show", "evt_nope", "--db", db])

@@ -17,10 +17,12 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from counterpoint import pipeline
 from counterpoint.errors import CounterpointError
 from counterpoint.report import FORMATS, render
+from counterpoint.report._view import date_span
 from counterpoint.store import Store
 
 DEFAULT_DB = "counterpoint.duckdb"
@@ -206,15 +208,22 @@ def events_command(db, fmt, limit, search, outlet) -> None:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     shown = f"{len(rows)} of {total} events" if total > len(rows) else f"{len(rows)} events"
-    table = Table(title=shown, expand=True)
-    for column in ("id", "title", "dates", "outlets", "articles", "independent"):
-        table.add_column(column, overflow="fold")
+    # ids and dates never wrap, so they can be copied; titles are text, not Rich markup
+    table = Table(
+        title=shown, caption="sources: outlets whose text is not a copy of another's", expand=True
+    )
+    table.add_column("id", no_wrap=True)
+    table.add_column("event", overflow="fold")
+    table.add_column("dates", no_wrap=True)
+    table.add_column("articles", justify="right", no_wrap=True)
+    table.add_column("sources", justify="right", no_wrap=True)
     for row in rows:
+        event = Text(row["title"] or "(untitled)")
+        event.append("\n" + ", ".join(row["outlets"]), style="dim")
         table.add_row(
             row["id"],
-            row["title"],
-            " – ".join(d or "?" for d in row["date_range"]),
-            ", ".join(row["outlets"]),
+            event,
+            date_span(*row["date_range"]) or "undated",
             str(row["article_count"]),
             str(row["independent_sources"]),
         )

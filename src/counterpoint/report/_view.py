@@ -257,6 +257,13 @@ def number(value: Any) -> str:
     return f"{int(value):,}"
 
 
+def date_span(first: str | None, last: str | None) -> str | None:
+    """``2019-03-01 – 2019-03-04``, or the one day when both are the same; None if neither."""
+    if first and last and first != last:
+        return f"{first} – {last}"
+    return first or last or None
+
+
 def figure_range(low: Any, high: Any) -> str:
     if low == high or high is None:
         return number(low)
@@ -318,9 +325,7 @@ def _dates(event: dict[str, Any], articles: list[ArticleView]) -> str | None:
         published = sorted(a.published for a in articles if a.published)
         if published:
             first, last = published[0], published[-1]
-    if first and last and first != last:
-        return f"{first} – {last}"
-    return first or last or None
+    return date_span(first, last)
 
 
 def _report(

@@ -50,9 +50,7 @@ def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
 
 def _dates(date_range: Any) -> str:
     first, last = (list(date_range or []) + [None, None])[:2]
-    if first and last and first != last:
-        return f"{first} – {last}"
-    return first or last or "date unknown"
+    return _view.date_span(first, last) or "date unknown"
 
 
 @router.get("/", response_class=HTMLResponse)
