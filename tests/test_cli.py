@@ -111,6 +111,23 @@ def test_events_table_keeps_ids_whole_in_a_narrow_terminal(runner, tmp_path):
     assert "sources: outlets whose text is not a copy" in table
 
 
+@pytest.mark.parametrize(
+    ("options", "found"),
+    [
+        (["--min-sources", "2"], 1),  # the wire and Tehran Times
+        (["--min-sources", "3"], 0),
+        (["--since", "2024-11-29", "--until", "2024-11-29"], 1),
+        (["--since", "2024-11-30"], 0),
+    ],
+)
+def test_events_filters(runner, tmp_path, options, found):
+    db = str(tmp_path / "news.duckdb")
+    assert runner.invoke(main, ["ingest", str(EXAMPLES), "--db", db]).exit_code == 0
+    listed = runner.invoke(main, ["events", "--db", db, "--format", "json", *options])
+    assert listed.exit_code == 0, listed.output
+    assert len(json.loads(listed.stdout)) == found
+
+
 def test_show_unknown_event_is_a_clear_error(runner, tmp_path):
     db = str(tmp_path / "news.duckdb")
     result = runner.invoke(main, ["show", "evt_nope", "--db", db])

@@ -315,6 +315,9 @@ def test_unknown_event_is_not_found(store, query):
         ({"since": date(2024, 3, 6)}, ["evt_aaaaaaaaaaaaaaaa"]),  # overlaps 2024-03-05..06
         ({"until": date(2024, 3, 4)}, ["evt_bbbbbbbbbbbbbbbb"]),
         ({"since": date(2023, 6, 1), "until": date(2024, 1, 1)}, []),
+        ({"min_sources": 1}, ["evt_aaaaaaaaaaaaaaaa", "evt_bbbbbbbbbbbbbbbb"]),
+        ({"min_sources": 2}, ["evt_bbbbbbbbbbbbbbbb"]),  # Daily A and Daily B
+        ({"min_sources": 3}, []),
         ({"ids": ["evt_bbbbbbbbbbbbbbbb"]}, ["evt_bbbbbbbbbbbbbbbb"]),
         ({"ids": []}, []),
     ],
@@ -331,6 +334,24 @@ def test_find_events_filters(store, given, expected):
     assert total == len(expected)
     if found and found[0].id == EVENTS[0].id:
         assert found[0] == EVENTS[0]  # members in order, copies kept
+
+
+def test_a_copy_from_another_outlet_is_not_an_independent_source(store):
+    for art in (
+        make_article("art_a", "a", outlet="Daily A"),
+        make_article("art_copy", "a", outlet="Mirror"),  # the same text, on another site
+        make_article("art_c", "c", outlet="Daily C"),
+    ):
+        store.add(art, empty_analysis(art.id))
+    copied = Event(id="evt_aaaaaaaaaaaaaaaa", article_ids=("art_a", "art_copy"), title="Copied",
+                   copies={"art_copy": "art_a"})
+    # the same articles grouped otherwise: the Mirror's article, not marked a copy, joins C's
+    own = Event(id="evt_cccccccccccccccc", article_ids=("art_copy", "art_c"), title="Own")
+    store.save_events([copied, Event(id="evt_dddddddddddddddd", article_ids=("art_c",),
+                                     title="Alone")])
+    assert store.find_events(min_sources=2) == ([], 0)
+    store.save_events([Event(id="evt_aaaaaaaaaaaaaaaa", article_ids=("art_a",), title="A"), own])
+    assert store.find_events(min_sources=2) == ([own], 1)
 
 
 def test_find_events_pages(store):

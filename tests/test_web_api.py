@@ -102,6 +102,9 @@ def test_events_list_says_how_far_outlets_agree(api):
         ({"since": "2024-11-30"}, 0),
         ({"until": "2024-11-28"}, 0),
         ({"since": "", "until": ""}, 1),  # an empty form field means no filter
+        ({"min_sources": "2"}, 1),  # the wire and Tehran Times
+        ({"min_sources": "3"}, 0),
+        ({"min_sources": ""}, 1),
         ({"entity": "Hayat Tahrir"}, 1),
         ({"entity": "hts"}, 1),
         ({"entity": "Nobody Atall"}, 0),
@@ -173,6 +176,8 @@ def test_openapi_documents_every_route(api):
         ("GET", "/api/events/" + "e" * 200, {}, 422, "invalid_request"),
         ("DELETE", "/api/events", {}, 405, "method_not_allowed"),
         ("GET", "/api/events?since=yesterday", {}, 422, "invalid_request"),
+        ("GET", "/api/events?min_sources=two", {}, 422, "invalid_request"),
+        ("GET", "/api/events?min_sources=-1", {}, 422, "invalid_request"),
         ("GET", "/api/events?per_page=1000", {}, 422, "invalid_request"),
         ("GET", "/api/events?page=0", {}, 422, "invalid_request"),
         ("GET", "/api/events?q=" + "x" * 400, {}, 422, "invalid_request"),

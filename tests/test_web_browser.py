@@ -129,6 +129,20 @@ def test_events_list_opens_the_event_with_outlets_side_by_side(page, server, sho
     page.screenshot(path=shots / "event.png")
 
 
+def test_search_form_keeps_events_with_enough_sources(page, server):
+    page.goto(server + "/")
+    page.select_option("select[name=min_sources]", "3")
+    page.locator("form.search button[type=submit]").click()
+    page.wait_for_url("**min_sources=3")
+    assert page.locator(".event-row").count() == 0
+    assert "No event matches this search" in page.locator(".empty-state").inner_text()
+    page.select_option("select[name=min_sources]", "2")
+    page.locator("form.search button[type=submit]").click()
+    page.wait_for_url("**min_sources=2")
+    assert page.locator(".event-row").count() == 1
+    assert page.locator("select[name=min_sources]").input_value() == "2"
+
+
 def test_selecting_a_fact_lights_its_spans_in_every_article(page, server, shots):
     open_event(page, server)
     fact = page.locator(".fact-card.status-agreed-item").first

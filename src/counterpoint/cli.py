@@ -188,19 +188,44 @@ def batch_command(inputs, out, engine, address, workers, device, db, outlet) -> 
 )
 @click.option("--search", default=None, help="Only events whose titles or articles hold this text.")
 @click.option("--outlet", default=None, help="Only events with an article from this outlet.")
-def events_command(db, fmt, limit, search, outlet) -> None:
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Only events with an article published on or after this day (YYYY-MM-DD).",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Only events with an article published on or before this day (YYYY-MM-DD).",
+)
+@click.option(
+    "--min-sources",
+    type=click.IntRange(0),
+    default=0,
+    help="Only events reported by at least this many independent sources (copies not counted).",
+)
+def events_command(db, fmt, limit, search, outlet, since, until, min_sources) -> None:
     """List the events in the database, most recent first.
 
     \b
     Example:
       counterpoint events --db news.duckdb
       counterpoint events --search earthquake --limit 10
+      counterpoint events --since 2024-11-01 --min-sources 2
     """
     import json
 
     with _failing_nicely(), _open(_db(db)) as store:
         events, total = store.find_events(
-            text=search, outlet=outlet, limit=limit or 2**62, offset=0
+            text=search,
+            outlet=outlet,
+            since=since and since.date(),
+            until=until and until.date(),
+            min_sources=min_sources,
+            limit=limit or 2**62,
+            offset=0,
         )
         articles = {a.id: a for a in store.articles(a for e in events for a in e.article_ids)}
     rows = [_event_row(e, articles) for e in events]

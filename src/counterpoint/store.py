@@ -478,6 +478,7 @@ class Store:
         outlet: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        min_sources: int = 0,
         ids: Iterable[str] | None = None,
         limit: int = 20,
         offset: int = 0,
@@ -487,7 +488,8 @@ class Store:
         ``text`` is found (ignoring case) in an event's title or in an article's title or
         text; ``outlet`` names an outlet (ignoring case) with an article in the event;
         ``since``/``until`` keep events whose publication dates overlap that range
-        (inclusive); ``ids`` keeps only those events.
+        (inclusive); ``min_sources`` keeps events with at least that many independent
+        sources (outlets with an article that is not a copy); ``ids`` keeps only those events.
         """
         where, params = ["TRUE"], []
         if text:
@@ -505,6 +507,9 @@ class Store:
         if until:
             where.append("min(a.published) <= ?")
             params.append(until)
+        if min_sources > 1:
+            where.append("count(DISTINCT a.outlet) FILTER (WHERE ea.copy_of IS NULL) >= ?")
+            params.append(min_sources)
         if ids is not None:
             where.append("e.id IN (SELECT unnest(?))")
             params.append(list(ids))
@@ -523,7 +528,13 @@ class Store:
         ).fetchall()
         if not rows and offset:
             return [], self.find_events(
-                text=text, outlet=outlet, since=since, until=until, ids=ids, limit=1
+                text=text,
+                outlet=outlet,
+                since=since,
+                until=until,
+                min_sources=min_sources,
+                ids=ids,
+                limit=1,
             )[1]
         events = [
             Event(id=i, title=t, article_ids=tuple(a), copies={x: c for x, c in zip(a, cs) if c})

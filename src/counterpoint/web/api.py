@@ -102,10 +102,13 @@ def list_events(
     outlet: Annotated[str | None, Query(max_length=MAX_FIELD)] = None,
     since: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
     until: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+    min_sources: Annotated[
+        str | None, Query(description="at least this many independent sources")
+    ] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict:
-    query = event_query(q, entity, outlet, since, until, page, per_page)
+    query = event_query(q, entity, outlet, since, until, min_sources, page, per_page)
     found = request.app.state.catalog.find(query)
     return {
         "events": found.rows,
@@ -187,13 +190,25 @@ def parse_date(value: str | None, name: str) -> date | None:
         ) from None
 
 
-def event_query(q, entity, outlet, since, until, page, per_page) -> EventQuery:
+def parse_count(value: str | None, name: str) -> int:
+    """A whole number of 0 or more from a query parameter; 0 for an empty one."""
+    if not value:
+        return 0
+    if not value.isdigit() or len(value) > 6:
+        raise ApiError(
+            422, "invalid_request", f"{name}: {value[:20]!r} is not a count; use 0, 1, 2, …"
+        )
+    return int(value)
+
+
+def event_query(q, entity, outlet, since, until, min_sources, page, per_page) -> EventQuery:
     return EventQuery(
         text=(q or "").strip() or None,
         entity=(entity or "").strip() or None,
         outlet=(outlet or "").strip() or None,
         since=parse_date(since, "since"),
         until=parse_date(until, "until"),
+        min_sources=parse_count(min_sources, "min_sources"),
         page=page,
         per_page=per_page,
     )

@@ -32,7 +32,8 @@ STATUSES = ("agreed", "conflicting", "single_source")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventQuery:
-    """A search of the events: text, entity, outlet and a date range, one page at a time."""
+    """A search of the events: text, entity, outlet, a date range and how many independent
+    sources, one page at a time."""
 
     text: str | None = None
     entity: str | None = None
@@ -40,6 +41,7 @@ class EventQuery:
     outlet: str | None = None
     since: date | None = None
     until: date | None = None
+    min_sources: int = 0
     page: int = 1
     per_page: int = 20
 
@@ -131,6 +133,7 @@ class Catalog:
                 outlet=query.outlet,
                 since=query.since,
                 until=query.until,
+                min_sources=query.min_sources,
                 ids=ids,
                 limit=query.per_page,
                 offset=(query.page - 1) * query.per_page,

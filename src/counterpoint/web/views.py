@@ -61,10 +61,11 @@ def events_page(
     outlet: Annotated[str | None, Query(max_length=MAX_FIELD)] = None,
     since: str | None = None,
     until: str | None = None,
+    min_sources: str | None = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> HTMLResponse:
     catalog = request.app.state.catalog
-    query = event_query(q, entity, outlet, since, until, page, 20)
+    query = event_query(q, entity, outlet, since, until, min_sources, page, 20)
     found = catalog.find(query)
     return render(
         "events.html.j2",
@@ -73,7 +74,9 @@ def events_page(
         found=found,
         query=query,
         outlets=catalog.outlets(),
-        searching=any((query.text, query.entity, query.outlet, query.since, query.until)),
+        searching=any(
+            (query.text, query.entity, query.outlet, query.since, query.until, query.min_sources)
+        ),
         page_url=lambda number: _page_url(query, number),
     )
 
@@ -85,6 +88,7 @@ def _page_url(query: EventQuery, number: int) -> str:
         "outlet": query.outlet,
         "since": query.since.isoformat() if query.since else None,
         "until": query.until.isoformat() if query.until else None,
+        "min_sources": query.min_sources or None,
         "page": number if number > 1 else None,
     }
     given = {k: v for k, v in params.items() if v}
