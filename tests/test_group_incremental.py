@@ -447,6 +447,41 @@ def test_ids_that_named_events_still_resolve_after_a_regroup(tmp_path):
         assert len(store.event(quake.id).article_ids) == 2
 
 
+def test_a_regroup_reads_stored_analyses_a_chunk_at_a_time_and_says_how_far_it_is(
+    tmp_path, monkeypatch
+):
+    texts = {"daily": QUAKE, "sport": TRANSFER, "wire": QUAKE_FOLLOW_UP}
+    stages: list[tuple[str, int, int]] = []
+    with Store(tmp_path / "news.duckdb") as store:
+        report = pipeline.ingest(
+            [write(tmp_path, name, text) for name, text in texts.items()],
+            store,
+            progress=lambda *step: stages.append(step),
+        )
+        assert stages[-1] == ("grouping", 3, 3)
+        assert [s for s in stages if s[0] == "analysing"][-1] == ("analysing", 3, 3)
+        assert not [s for s in stages if s[0] == "loading"]  # profiles built while analysing
+        grouped = {e.id: e.article_ids for e in store.events()}
+
+        store.save_events(store.events())  # as a batch run's import: regrouped at next ingest
+        monkeypatch.setattr(pipeline, "LOAD_CHUNK", 2)
+        chunks: list[int] = []
+        analysed = store.analysed
+
+        def counted(ids, *, chunk):
+            chunks.append(chunk)
+            return analysed(ids, chunk=chunk)
+
+        monkeypatch.setattr(store, "analysed", counted)
+        stages.clear()
+        pipeline.ingest([tmp_path / "wire.txt"], store, progress=lambda *step: stages.append(step))
+        assert chunks == [2]  # decoded two at a time, never all at once
+        assert [s for s in stages if s[0] == "loading"] == [("loading", 2, 3), ("loading", 3, 3)]
+        assert stages[-1] == ("grouping", 3, 3)
+        assert {e.id: e.article_ids for e in store.events()} == grouped
+    assert len(report.added) == 3
+
+
 def test_store_resolves_the_id_of_a_merged_event(tmp_path):
     left = made_up("left", unit(1, 0.3), {"harbour": 1.0, "fire": 1.0})
     right = made_up("right", unit(0.3, 1), {"warehouse": 1.0, "blaze": 1.0})

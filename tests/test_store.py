@@ -301,6 +301,18 @@ def test_unknown_event_is_not_found(store, query):
         store.event(query)
 
 
+def test_analysed_reads_articles_with_their_analyses_while_the_store_is_used(store):
+    stored = [make_article(f"art_{n}", f"text {n}") for n in range(5)]
+    for article in stored:
+        store.add(article, sample_analysis(article.id))
+    found = {}
+    for article, analysis in store.analysed([a.id for a in stored[1:]], chunk=2):
+        assert store.has_article(article.id)  # other queries run meanwhile
+        found[article.id] = (article, analysis)
+    assert found == {a.id: (a, sample_analysis(a.id)) for a in stored[1:]}
+    assert list(store.analysed([])) == []
+
+
 # --- browsing: search and pages of events ----------------------------------------------------
 
 

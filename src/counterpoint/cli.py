@@ -159,7 +159,7 @@ def batch_command(inputs, out, engine, address, workers, device, db, outlet) -> 
 
         report = run_batch(
             inputs, out, engine=engine, address=address, workers=workers, device=device,
-            db=db, outlet=outlet, progress=lambda p: update(p.shards_done, p.shards_total),
+            db=db, outlet=outlet, progress=lambda p: update("shards", p.shards_done, p.shards_total),
         )
     for failure in report.errors[:20]:
         err.print(f"[red]error:[/red] {failure}", markup=True, highlight=False, soft_wrap=True)
@@ -333,12 +333,18 @@ def _failing_nicely():
 
 @contextmanager
 def _progress():
-    columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    """A progress bar on stderr (in a terminal) and its ``update(stage, done, total)``."""
+    columns = (
+        TextColumn("{task.description:<9}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("analysing", total=None)
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
 
         yield update
 

@@ -61,7 +61,7 @@ import itertools
 import math
 import operator
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -640,14 +640,22 @@ class Grouper:
         self.observe([item])
         return self.place(item)
 
-    def place_batch(self, profiles: Iterable[Profile]) -> None:
+    def place_batch(
+        self, profiles: Iterable[Profile], progress: Callable[[int, int], None] | None = None
+    ) -> None:
         """Observe, place and give a second look to a batch of articles, in
-        :func:`placing_order` whatever the order they come in."""
+        :func:`placing_order` whatever the order they come in. ``progress`` is called
+        with (placed, total) now and then, and once the second look is done."""
         batch = sorted(profiles, key=lambda p: placing_order(p.published, p.article_id))
         self.observe(batch)
-        for item in batch:
+        step = max(256, len(batch) // 100)
+        for done, item in enumerate(batch, start=1):
             self.place(item)
+            if progress and done % step == 0 and done < len(batch):
+                progress(done, len(batch))
         self.refine(batch)
+        if progress:
+            progress(len(batch), len(batch))
 
     def observe(self, profiles: Iterable[Profile]) -> None:
         """Count the terms of articles about to be placed, so IDF weights include them."""

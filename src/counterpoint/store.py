@@ -155,6 +155,26 @@ class Store:
         ).fetchall()
         return {article_id: decode(Analysis, json.loads(data)) for article_id, data in rows}
 
+    def analysed(self, ids: Iterable[str], *, chunk: int = 500) -> Iterator[tuple[Article, Analysis]]:
+        """The articles ``ids`` with their analyses, in no set order: read in one query (on a
+        cursor of its own, so the store can be used meanwhile) and decoded ``chunk`` at a
+        time, so that memory holds a chunk of analyses, not all of them."""
+        cursor = self._db.cursor()
+        try:
+            cursor.execute(
+                f"SELECT {', '.join('a.' + c for c in ARTICLE_COLUMNS)}, n.data FROM article a "
+                "JOIN analysis n ON n.article_id = a.id WHERE a.id IN (SELECT unnest(?))",
+                [list(ids)],
+            )
+            while rows := cursor.fetchmany(chunk):
+                for *article, data in rows:
+                    yield (
+                        Article(**dict(zip(ARTICLE_COLUMNS, article))),
+                        decode(Analysis, json.loads(data)),
+                    )
+        finally:
+            cursor.close()
+
     # --- events --------------------------------------------------------------------
 
     def save_events(self, events: Iterable[Event]) -> None:

@@ -73,7 +73,8 @@ class Job:
     id: str
     inputs: int
     state: str = "queued"
-    """queued, reading, fetching, analysing, grouping, done or failed."""
+    """queued, reading, fetching, analysing, loading (stored analyses, when the database is
+    grouped anew), grouping, done or failed."""
     done: int = 0
     total: int = 0
     message: str = "waiting for the jobs before it"
@@ -180,15 +181,12 @@ class Ingester:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-        def progress(done: int, total: int) -> None:
-            last = done >= total
-            self._update(
-                job,
-                state="grouping" if last else "analysing",
-                done=done,
-                total=total,
-                message="grouping into events" if last else f"analysed {done} of {total}",
-            )
+        def progress(stage: str, done: int, total: int) -> None:
+            verb = {"analysing": "analysed", "loading": "loaded", "grouping": "placed"}[stage]
+            message = f"{verb} {done} of {total}"
+            if stage == "analysing" and done >= total:
+                stage, message = "grouping", "grouping into events"
+            self._update(job, state=stage, done=done, total=total, message=message)
 
         self._update(job, state="analysing", total=len(articles), message="analysing")
         with self._write_lock:
