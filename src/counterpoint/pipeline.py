@@ -81,8 +81,9 @@ def add_articles(
     stored = {a.id for a in unique if store.has_article(a.id)}
     new = [a for a in unique if a.id not in stored]
     added = []
-    # what grouping needs of each article, built while the workers analyse the next ones;
-    # a profile is a fifth of the size of an analysis, which need not stay in memory
+    # what grouping needs of each article, built as its analysis arrives (while worker
+    # processes, if any, analyse the next): a profile takes a fifth of the memory of an
+    # analysis, which need not be kept
     profiles: dict[str, Profile] = {}
     analyses = analyze_many(new, workers=workers, keep_going=True)
     for done, (article, analysis) in enumerate(zip(new, analyses), start=1):
@@ -152,10 +153,9 @@ def _profiles(
     for article in store.articles(given) if given else ():
         found[article.id] = profile(article, analyses[article.id], settings)
     stored = [i for i in ids if i not in found]
-    loaded = 0
-    for article, analysis in store.analysed(stored, chunk=LOAD_CHUNK) if stored else ():
+    read = store.analysed(stored, chunk=LOAD_CHUNK) if stored else ()
+    for loaded, (article, analysis) in enumerate(read, start=1):
         found[article.id] = profile(article, analysis, settings)
-        loaded += 1
         if progress and (loaded % LOAD_CHUNK == 0 or loaded == len(stored)):
             progress("loading", loaded, len(stored))
     return [found[i] for i in ids]

@@ -155,7 +155,9 @@ class Store:
         ).fetchall()
         return {article_id: decode(Analysis, json.loads(data)) for article_id, data in rows}
 
-    def analysed(self, ids: Iterable[str], *, chunk: int = 500) -> Iterator[tuple[Article, Analysis]]:
+    def analysed(
+        self, ids: Iterable[str], *, chunk: int = 500
+    ) -> Iterator[tuple[Article, Analysis]]:
         """The articles ``ids`` with their analyses, in no set order: read in one query (on a
         cursor of its own, so the store can be used meanwhile) and decoded ``chunk`` at a
         time, so that memory holds a chunk of analyses, not all of them."""
