@@ -33,6 +33,14 @@ same feed into a copy of the same store that loads every event for each batch,
 as a store without the time window and the nearest-article lookup would
 (``feed_whole_store_ms_per_article``).
 
+**Regrouping**: how a store of that size is grouped anew, as at the first ``ingest``
+after ``counterpoint batch --db`` replaced its grouping: ``pipeline.regroup``, which reads
+the stored analyses back a chunk at a time and keeps only their profiles
+(``regroup_articles_per_s``, and ``regroup_rss_mb``, how far the resident size rose). The
+peer in the same run reads every analysis back at once and then groups them
+(``regroup_whole_read_*``), as regrouping did before; it runs second, so memory freed by
+the first is there for it to reuse. Only for sizes up to ``--regroup-max``.
+
 Memory: the peak resident set size of this process while storing and grouping
 each size (``VmHWM``, reset before each size); ``grouping_rss_mb``, how far it rose
 above the resident size at that reset (this process also holds every analysis of
@@ -123,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.no_baseline and len(sample) <= args.baseline_max:
             row["baseline_articles_per_s"] = exhaustive_baseline(sample, analyses)
         row.update(feed(sample, analyses))
+        if len(sample) <= args.regroup_max:
+            row.update(regrouping(sample, analyses))
         if len(sample) <= args.end_to_end_max:
             row["end_to_end_articles_per_s"] = end_to_end(sample, args.workers)
         rows.append(row)
@@ -141,6 +151,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "baseline_articles_per_s": [r.get("baseline_articles_per_s") for r in rows],
         "feed_ms_per_article": [r.get("feed_ms_per_article") for r in rows],
         "feed_whole_store_ms_per_article": [r.get("feed_whole_store_ms_per_article") for r in rows],
+        "regroup_articles_per_s": [r.get("regroup_articles_per_s") for r in rows],
+        "regroup_rss_mb": [r.get("regroup_rss_mb") for r in rows],
+        "regroup_whole_read_articles_per_s": [
+            r.get("regroup_whole_read_articles_per_s") for r in rows
+        ],
+        "regroup_whole_read_rss_mb": [r.get("regroup_whole_read_rss_mb") for r in rows],
         "peak_rss_mb": [r["peak_rss_mb"] for r in rows],
         "grouping_rss_mb": [r["grouping_rss_mb"] for r in rows],
         "database_mb": [r["database_mb"] for r in rows],
@@ -267,6 +283,41 @@ def feed(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dict:
     return result
 
 
+def regrouping(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dict:
+    """Articles/s and memory rise to regroup a store of ``sample`` whose grouping was
+    replaced wholesale, as ``pipeline.regroup`` does it and reading every analysis at once."""
+    result = {}
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "regroup.duckdb"
+        with Store(db) as store:
+            for article in sample:
+                store.add(article, analyses[article.id])
+            pipeline.group_new(store, analyses={a.id: analyses[a.id] for a in sample})
+            store.save_events(store.events())  # as a batch run's import does
+        shutil.copy(db, Path(folder) / "whole.duckdb")
+        for key, regroup, file in (
+            ("regroup", pipeline.regroup, db),
+            ("regroup_whole_read", _regroup_reading_all, Path(folder) / "whole.duckdb"),
+        ):
+            gc.collect()
+            _reset_peak_rss()
+            before = _rss_mb()
+            with Store(file) as store:
+                started = time.perf_counter()
+                regroup(store)
+                seconds = time.perf_counter() - started
+            result[f"{key}_articles_per_s"] = round(len(sample) / seconds, 1)
+            result[f"{key}_rss_mb"] = round(_peak_rss_mb() - before, 1)
+    return result
+
+
+def _regroup_reading_all(store: Store) -> None:
+    """Regroup as before streaming: every stored analysis read back, then grouped."""
+    analyses = store.analyses(a.id for a in store.articles())
+    store.clear_grouping()
+    pipeline.group_new(store, analyses=analyses)
+
+
 class _WholeStore(Store):
     """A store that hands its grouper every event, whatever the new articles' dates."""
 
@@ -337,7 +388,7 @@ def _print_table(r: dict) -> None:
     print(
         f"{'size':>8}{'group/s':>10}{'place/s':>10}{'cost x':>8}{'e2e/s':>8}"
         f"{'exhaustive/s':>14}{'feed ms':>9}{'whole ms':>9}{'peak MB':>9}{'rise MB':>9}"
-        f"{'db MB':>7}",
+        f"{'db MB':>7}{'regroup/s':>11}{'rise MB':>9}{'read-all/s':>12}{'rise MB':>9}",
         file=sys.stderr,
     )
     for i, size in enumerate(r["sizes"]):
@@ -349,7 +400,10 @@ def _print_table(r: dict) -> None:
             f"{base if base else '-':>14}{r['feed_ms_per_article'][i] or '-':>9}"
             f"{r['feed_whole_store_ms_per_article'][i] or '-':>9}"
             f"{r['peak_rss_mb'][i]:>9}{r['grouping_rss_mb'][i]:>9}"
-            f"{r['database_mb'][i]:>7}",
+            f"{r['database_mb'][i]:>7}{r['regroup_articles_per_s'][i] or '-':>11}"
+            f"{r['regroup_rss_mb'][i] or '-':>9}"
+            f"{r['regroup_whole_read_articles_per_s'][i] or '-':>12}"
+            f"{r['regroup_whole_read_rss_mb'][i] or '-':>9}",
             file=sys.stderr,
         )
 
@@ -370,6 +424,9 @@ def _parser() -> argparse.ArgumentParser:
         help="run the exhaustive baseline only up to this size",
     )
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument(
+        "--regroup-max", type=int, default=10000, help="time regrouping only up to this size"
+    )
     return parser
 
 
