@@ -91,6 +91,20 @@ def test_events_list_says_how_far_outlets_agree(api):
     assert sum(row["agreement"].values()) == pytest.approx(1, abs=0.01)
 
 
+def test_events_page_comes_before_the_comparisons_and_their_agreement_follows(fresh):
+    page = fresh.get("/").text
+    (path,) = re.findall(r'data-agreement="([^"]+)"', page)  # a bar still to be filled in
+    assert "counting facts" in page
+    assert not fresh.app.state.catalog._comparisons  # no event was compared for the list
+    agreement = fresh.get(path).json()
+    (row,) = fresh.get("/api/events").json()["events"]  # the API lists what the page fetches
+    assert path == f"/api/events/{row['id']}/agreement"
+    assert agreement == {"id": row["id"], "facts": row["facts"], "agreement": row["agreement"]}
+    assert sum(agreement["facts"].values()) >= 5
+    again = fresh.get("/").text  # once compared, the bar comes with the page
+    assert "data-agreement" not in again and "seg seg-agreed" in again
+
+
 @pytest.mark.parametrize(
     ("params", "found"),
     [
@@ -170,6 +184,7 @@ def test_openapi_documents_every_route(api):
     ("method", "url", "kwargs", "status", "code"),
     [
         ("GET", "/api/events/evt_nothing_here", {}, 404, "not_found"),
+        ("GET", "/api/events/evt_nothing_here/agreement", {}, 404, "not_found"),
         ("GET", "/api/entities/ent_nothing_here", {}, 404, "not_found"),
         ("GET", "/api/jobs/job_nothing_here", {}, 404, "not_found"),
         ("GET", "/api/nothing", {}, 404, "not_found"),

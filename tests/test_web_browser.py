@@ -107,7 +107,10 @@ def test_events_list_opens_the_event_with_outlets_side_by_side(page, server, sho
     page.goto(server + "/")
     assert page.locator(".event-row").count() == 1
     assert "tehran-times" in page.locator(".event-outlets").inner_text()
+    # the page comes before the event's comparison; its agreement bar is filled in after
+    page.locator(".agreement:not(.pending) .agree-bar .seg").first.wait_for()
     assert page.locator(".agree-bar .seg").count() >= 2
+    assert "agreed" in page.locator(".agree-text").inner_text()
     page.screenshot(path=shots / "events.png", full_page=True)
     open_event(page, server)
     columns = page.locator(".articles .article")

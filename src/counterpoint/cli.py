@@ -23,6 +23,7 @@ from counterpoint import pipeline
 from counterpoint.errors import CounterpointError
 from counterpoint.report import FORMATS, render
 from counterpoint.report._view import date_span
+from counterpoint.report.json import event_listing
 from counterpoint.store import Store
 
 DEFAULT_DB = "counterpoint.duckdb"
@@ -228,7 +229,7 @@ def events_command(db, fmt, limit, search, outlet, since, until, min_sources) ->
             offset=0,
         )
         articles = {a.id: a for a in store.articles(a for e in events for a in e.article_ids)}
-    rows = [_event_row(e, articles) for e in events]
+    rows = [event_listing(e, [articles[a] for a in e.article_ids]) for e in events]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -290,19 +291,6 @@ def serve_command(db, host, port) -> None:
     err.print(f"serving {_db(db)} on http://{host}:{port}/ (Ctrl-C stops)")
     with _failing_nicely():
         serve(_db(db), host=host, port=port)
-
-
-def _event_row(event, articles) -> dict:
-    members = [articles[a] for a in event.article_ids]
-    dates = sorted(a.published.isoformat() for a in members if a.published)
-    return {
-        "id": event.id,
-        "title": event.title,
-        "date_range": [dates[0], dates[-1]] if dates else [None, None],
-        "outlets": sorted({a.outlet for a in members}),
-        "article_count": len(members),
-        "independent_sources": len({a.outlet for a in members if a.id not in event.copies}),
-    }
 
 
 def _db(db: str | None) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from counterpoint.model import Article, Comparison, Ref
+from counterpoint.model import Article, Comparison, Event, Ref
 
 SCHEMA_VERSION = "1"
 
@@ -19,14 +19,26 @@ def dumps(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def event_json(c: Comparison) -> dict:
-    dates = sorted(a.published for a in c.articles if a.published)
+def event_listing(event: Event, articles: Sequence[Article]) -> dict:
+    """What a list of events shows of one, from its articles alone: ``id``, ``title``,
+    ``article_count``, ``independent_sources`` (outlets with an article that is not a copy),
+    ``date_range`` (of publication) and ``outlets``."""
+    dates = sorted(a.published for a in articles if a.published)
     return {
-        "id": c.event.id,
-        "title": c.event.title,
-        "article_count": len(c.articles),
-        "independent_sources": len({a.outlet for a in c.articles if a.id not in c.event.copies}),
+        "id": event.id,
+        "title": event.title,
+        "article_count": len(articles),
+        "independent_sources": len({a.outlet for a in articles if a.id not in event.copies}),
         "date_range": [dates[0].isoformat(), dates[-1].isoformat()] if dates else [None, None],
+        "outlets": sorted({a.outlet for a in articles}, key=str.lower),
+    }
+
+
+def event_json(c: Comparison) -> dict:
+    listing = event_listing(c.event, c.articles)
+    del listing["outlets"]  # the articles name them
+    return {
+        **listing,
         "articles": [_article(a, c.event.copies.get(a.id)) for a in c.articles],
         "entities": [
             {

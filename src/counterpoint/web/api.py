@@ -124,6 +124,16 @@ def get_event(request: Request, event_id: str) -> dict:
     return to_document([request.app.state.catalog.comparison(_id(event_id))])
 
 
+@router.get(
+    "/events/{event_id}/agreement",
+    summary="How far the outlets agree on one event: its facts counted by status, and shares",
+)
+def get_agreement(request: Request, event_id: str) -> dict:
+    catalog = request.app.state.catalog
+    event = catalog.event(_id(event_id))
+    return {"id": event.id, **catalog.agreement(event)}
+
+
 @router.get("/entities/{entity_id}", summary="An entity: aliases, events and labels by outlet")
 def get_entity(request: Request, entity_id: str) -> dict:
     return request.app.state.catalog.entity(_id(entity_id))

@@ -22,7 +22,7 @@ from counterpoint import pipeline
 from counterpoint.errors import NotFoundError
 from counterpoint.lexicon import name_key
 from counterpoint.model import Analysis, Comparison, Entity, Event
-from counterpoint.report.json import event_json
+from counterpoint.report.json import event_listing
 from counterpoint.resolve import resolve
 from counterpoint.store import Store
 
@@ -90,6 +90,11 @@ class EntityIndex:
         }
 
 
+def _key(event: Event) -> tuple:
+    """What a comparison is cached by: the event's exact membership."""
+    return (event.id, event.article_ids, tuple(sorted(event.copies.items())))
+
+
 def keys_of(entity: Entity) -> set[str]:
     return {k for k in (name_key(n) for n in (entity.name, *entity.aliases)) if k}
 
@@ -117,8 +122,9 @@ class Catalog:
 
     # --- events ----------------------------------------------------------------------
 
-    def find(self, query: EventQuery) -> EventPage:
-        """One page of events matching ``query``, each as a row for the list."""
+    def find(self, query: EventQuery, *, compare: bool = True) -> EventPage:
+        """One page of events matching ``query``, each as a row for the list (see
+        :meth:`row` for ``compare``)."""
         ids = None
         if query.entity:
             index = self.entities()
@@ -138,25 +144,39 @@ class Catalog:
                 limit=query.per_page,
                 offset=(query.page - 1) * query.per_page,
             )
-        return EventPage(rows=[self.row(e) for e in events], total=total, query=query)
+        return EventPage(
+            rows=[self.row(e, compare=compare) for e in events], total=total, query=query
+        )
 
-    def row(self, event: Event) -> dict:
-        """An event as the list shows it: dates, outlets, sources and how far they agree."""
-        document = event_json(self.comparison(event))
-        counts = {status: 0 for status in STATUSES}
-        for fact in document["facts"]:
-            counts[fact["status"]] = counts.get(fact["status"], 0) + 1
-        facts = sum(counts.values())
-        return {
-            "id": document["id"],
-            "title": document["title"],
-            "date_range": document["date_range"],
-            "outlets": sorted({a["outlet"] for a in document["articles"]}, key=str.lower),
-            "article_count": document["article_count"],
-            "independent_sources": document["independent_sources"],
-            "facts": counts,
-            "agreement": {s: round(n / facts, 3) if facts else 0.0 for s, n in counts.items()},
-        }
+    def row(self, event: Event, *, compare: bool = True) -> dict:
+        """An event as the list shows it: dates, outlets, sources and how far they agree.
+
+        How far they agree (``facts``, ``agreement``: see :meth:`agreement`) needs the
+        event's comparison, a second or more for a large event; without ``compare`` it is
+        given only if the comparison is at hand, and is None otherwise."""
+        with self._lock:
+            articles = self._store.articles(event.article_ids)
+        row = event_listing(event, articles)
+        if compare or self.compared(event):
+            row.update(self.agreement(event))
+        else:
+            row.update(facts=None, agreement=None)
+        return row
+
+    def agreement(self, event: Event | str) -> dict:
+        """How far the outlets agree on an event: its facts counted by status
+        (``facts``) and each status's share of them (``agreement``)."""
+        counts = dict.fromkeys(STATUSES, 0)
+        for fact in self.comparison(event).facts:
+            counts[fact.status] = counts.get(fact.status, 0) + 1
+        total = sum(counts.values())
+        shares = {s: round(n / total, 3) if total else 0.0 for s, n in counts.items()}
+        return {"facts": counts, "agreement": shares}
+
+    def compared(self, event: Event) -> bool:
+        """Whether the comparison of ``event``, as it stands, is at hand."""
+        with self._lock:
+            return _key(event) in self._comparisons
 
     def event(self, event_id: str) -> Event:
         with self._lock:
@@ -166,7 +186,7 @@ class Catalog:
         """The comparison of one event (an :class:`Event` or its id or id prefix)."""
         if isinstance(event, str):
             event = self.event(event)
-        key = (event.id, event.article_ids, tuple(sorted(event.copies.items())))
+        key = _key(event)
         with self._lock:
             if key in self._comparisons:
                 self._comparisons.move_to_end(key)

@@ -66,7 +66,8 @@ def events_page(
 ) -> HTMLResponse:
     catalog = request.app.state.catalog
     query = event_query(q, entity, outlet, since, until, min_sources, page, 20)
-    found = catalog.find(query)
+    # the agreement bars the page does not have at hand are fetched by the page itself
+    found = catalog.find(query, compare=False)
     return render(
         "events.html.j2",
         nav="events",

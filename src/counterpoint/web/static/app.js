@@ -90,7 +90,52 @@
     poll();
   }
 
+  var STATUSES = [["agreed", "agreed"], ["conflicting", "conflicting"], ["single_source", "single-source"]];
+
+  function showAgreement(box, body) {
+    var facts = body.facts;
+    var total = STATUSES.reduce(function (sum, s) { return sum + facts[s[0]]; }, 0);
+    var bar = box.querySelector(".agree-bar");
+    var text = box.querySelector(".agree-text");
+    bar.textContent = "";
+    text.textContent = "";
+    if (total) {
+      bar.setAttribute("role", "img");
+      bar.setAttribute("aria-label", STATUSES.map(function (s) { return facts[s[0]] + " " + s[1]; }).join(", ") + " facts");
+    } else {
+      bar.remove();
+    }
+    STATUSES.forEach(function (s) {
+      if (total && facts[s[0]]) {
+        var seg = document.createElement("span");
+        seg.className = "seg seg-" + s[0];
+        seg.style.width = (100 * body.agreement[s[0]]).toFixed(1) + "%";
+        bar.appendChild(seg);
+      }
+      var dot = document.createElement("span");
+      dot.className = "dot dot-" + s[0];
+      text.appendChild(dot);
+      text.appendChild(document.createTextNode(facts[s[0]] + " " + s[1] + " "));
+    });
+    box.classList.remove("pending");
+    box.removeAttribute("aria-busy");
+  }
+
+  // An event's agreement takes its comparison, a second or more for a large event: the list
+  // comes first, and the bars it does not have yet are filled in one at a time, top first.
+  function fillAgreements(boxes) {
+    boxes.reduce(function (previous, box) {
+      return previous.then(function () {
+        return fetch(box.getAttribute("data-agreement"), { headers: { Accept: "application/json" } })
+          .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
+          .then(function (body) { showAgreement(box, body); })
+          .catch(function () { box.querySelector(".agree-text").textContent = "facts not counted"; });
+      });
+    }, Promise.resolve());
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    fillAgreements(Array.prototype.slice.call(document.querySelectorAll(".agreement[data-agreement]")));
     document.querySelectorAll("article.event").forEach(wireEvent);
     document.querySelectorAll('.job[data-finished="false"]').forEach(followJob);
   });
