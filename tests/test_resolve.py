@@ -540,3 +540,16 @@ def test_a_word_the_event_also_writes_in_lower_case_is_not_looked_for():
     }
     (entity,) = resolve("evt_x", analyses)
     assert [(r.article, r.text) for r in entity.mentions] == [("a", "Police")]
+
+
+def test_a_heading_that_gave_a_group_its_only_name_leaves_no_entity_behind():
+    # the tagger calls a heading's "Americans Turn" a person; cut to "Americans", which the
+    # event uses only as a nationality, nothing of the group is a name any more
+    text = "Americans Turn Against the Plan\nMost Americans said so, and Americans agreed."
+    analyses = {
+        "a": analysis_with_text(
+            "a", text, [("Americans Turn", "PERSON"), ("Americans", "NORP"), ("Americans", "NORP")]
+        ),
+        "b": analysis_with_text("b", "Americans voted early.", [("Americans", "NORP")]),
+    }
+    assert resolve("evt_x", analyses) == ()

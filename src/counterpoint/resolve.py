@@ -98,11 +98,14 @@ def resolve(event_id: str, analyses: Mapping[str, Analysis]) -> tuple[Entity, ..
     for g, mention in found:
         groups[g].append(len(mentions))
         mentions.append(mention)
+    # a group whose only name was replaced (a heading's "Americans Turn", cut to the
+    # nationality "Americans") is no entity, as a group that never had one is not
     groups = [
         kept
         for members in groups
         if (kept := [i for i in members if (mentions[i][0], mentions[i][1].start,
                                             mentions[i][1].end) not in replaced])
+        and any(mentions[i][1].type in NAME_TYPES for i in kept)
     ]
     return tuple(
         sorted(
