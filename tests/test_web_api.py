@@ -522,3 +522,14 @@ def test_a_pasted_text_takes_its_headline_as_title_unless_one_is_given():
     assert from_pasted(Pasted(text=text)).title == "Quake kills 23 in Valdoria"
     assert from_pasted(Pasted(text=text, title="Given")).title == "Given"
     assert from_pasted(Pasted(text="One paragraph. No headline.")).title is None
+
+
+def test_the_entity_index_reads_events_in_runs_of_about_so_many_articles():
+    from counterpoint.model import Event
+    from counterpoint.web.catalog import _batches
+
+    events = [Event(id=f"evt_{n}", article_ids=("a",) * size, title="")
+              for n, size in enumerate([3, 1, 1, 5, 2])]
+    runs = [[e.id for e in run] for run in _batches(events, 4)]
+    assert runs == [["evt_0", "evt_1"], ["evt_2", "evt_3"], ["evt_4"]]  # no event is cut
+    assert list(_batches([], 4)) == []

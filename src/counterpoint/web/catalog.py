@@ -27,6 +27,10 @@ from counterpoint.resolve import resolve
 from counterpoint.store import Store
 
 CACHED_COMPARISONS = 256
+INDEX_ARTICLES = 2_000
+"""The entity index reads the analyses of the events of about this many articles at a time
+(one read goes through the whole analysis table, so not too few; a large store's analyses
+do not fit in memory at once, so not all)."""
 STATUSES = ("agreed", "conflicting", "single_source")
 
 
@@ -88,6 +92,20 @@ class EntityIndex:
             if any(words in n.lower() for n in (entity.name, *entity.aliases))
             or (key and key in keys_of(entity))
         }
+
+
+def _batches(events: list[Event], articles: int) -> Iterable[list[Event]]:
+    """``events`` in order, in runs of about ``articles`` articles (an event is never cut)."""
+    batch: list[Event] = []
+    size = 0
+    for event in events:
+        batch.append(event)
+        size += len(event.article_ids)
+        if size >= articles:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _key(event: Event) -> tuple:
@@ -211,13 +229,13 @@ class Catalog:
         """The entity index, built on first use after each change of the store."""
         with self._lock:
             if self._index is None:
-                events = self._store.events()
-                analyses = self._store.analyses(a for e in events for a in e.article_ids)
                 index = EntityIndex()
-                for event in events:
-                    members = {a: analyses[a] for a in event.article_ids if a in analyses}
-                    for entity in resolve(event.id, members):
-                        index.add(event.id, entity)
+                for events in _batches(self._store.events(), INDEX_ARTICLES):
+                    analyses = self._store.analyses(a for e in events for a in e.article_ids)
+                    for event in events:
+                        members = {a: analyses[a] for a in event.article_ids if a in analyses}
+                        for entity in resolve(event.id, members):
+                            index.add(event.id, entity)
                 self._index = index
             return self._index
 
