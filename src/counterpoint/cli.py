@@ -160,7 +160,8 @@ def batch_command(inputs, out, engine, address, workers, device, db, outlet) -> 
 
         report = run_batch(
             inputs, out, engine=engine, address=address, workers=workers, device=device,
-            db=db, outlet=outlet, progress=lambda p: update("shards", p.shards_done, p.shards_total),
+            db=db, outlet=outlet,
+            progress=lambda p: update("shards", p.shards_done, p.shards_total),
         )
     for failure in report.errors[:20]:
         err.print(f"[red]error:[/red] {failure}", markup=True, highlight=False, soft_wrap=True)

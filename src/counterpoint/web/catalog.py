@@ -94,25 +94,6 @@ class EntityIndex:
         }
 
 
-def _batches(events: list[Event], articles: int) -> Iterable[list[Event]]:
-    """``events`` in order, in runs of about ``articles`` articles (an event is never cut)."""
-    batch: list[Event] = []
-    size = 0
-    for event in events:
-        batch.append(event)
-        size += len(event.article_ids)
-        if size >= articles:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-def _key(event: Event) -> tuple:
-    """What a comparison is cached by: the event's exact membership."""
-    return (event.id, event.article_ids, tuple(sorted(event.copies.items())))
-
-
 def keys_of(entity: Entity) -> set[str]:
     return {k for k in (name_key(n) for n in (entity.name, *entity.aliases)) if k}
 
@@ -306,3 +287,22 @@ def _profile(entity_id: str, appearances: list[tuple[Comparison, Entity]]) -> di
         "events": events,
         "labels": sorted(labels.values(), key=lambda x: (x["outlet"].lower(), -x["count"])),
     }
+
+
+def _batches(events: list[Event], articles: int) -> Iterable[list[Event]]:
+    """``events`` in order, in runs of about ``articles`` articles (an event is never cut)."""
+    batch: list[Event] = []
+    size = 0
+    for event in events:
+        batch.append(event)
+        size += len(event.article_ids)
+        if size >= articles:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _key(event: Event) -> tuple:
+    """What a comparison is cached by: the event's exact membership."""
+    return (event.id, event.article_ids, tuple(sorted(event.copies.items())))
