@@ -95,8 +95,11 @@ def test_events_page_comes_before_the_comparisons_and_their_agreement_follows(fr
     page = fresh.get("/").text
     (path,) = re.findall(r'data-agreement="([^"]+)"', page)  # a bar still to be filled in
     assert "counting facts" in page
-    assert not fresh.app.state.catalog._comparisons  # no event was compared for the list
+    catalog = fresh.app.state.catalog
+    event = catalog.event(path.split("/")[3])
+    assert not catalog.compared(event)  # the list did not compare the event
     agreement = fresh.get(path).json()
+    assert catalog.compared(event)
     (row,) = fresh.get("/api/events").json()["events"]  # the API lists what the page fetches
     assert path == f"/api/events/{row['id']}/agreement"
     assert agreement == {"id": row["id"], "facts": row["facts"], "agreement": row["agreement"]}
