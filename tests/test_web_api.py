@@ -536,3 +536,53 @@ def test_the_entity_index_reads_events_in_runs_of_about_so_many_articles():
     runs = [[e.id for e in run] for run in _batches(events, 4)]
     assert runs == [["evt_0", "evt_1"], ["evt_2", "evt_3"], ["evt_4"]]  # no event is cut
     assert list(_batches([], 4)) == []
+
+
+def test_other_requests_go_on_while_the_entity_index_is_built(fresh, monkeypatch):
+    from counterpoint.web import catalog as catalog_module
+
+    building, release = threading.Event(), threading.Event()
+    real_resolve = catalog_module.resolve
+
+    def slow_resolve(*args):
+        building.set()
+        assert release.wait(timeout=60)
+        return real_resolve(*args)
+
+    monkeypatch.setattr(catalog_module, "resolve", slow_resolve)
+    found: list[int] = []
+    search = threading.Thread(
+        target=lambda: found.append(len(fresh.get("/api/events?entity=hts").json()["events"]))
+    )
+    search.start()
+    try:
+        assert building.wait(timeout=60)  # the index is being built
+        served: list[int] = []
+        other = threading.Thread(target=lambda: served.append(fresh.get("/api/events").status_code))
+        other.start()
+        other.join(timeout=30)
+        assert served == [200]  # not held up behind the index
+    finally:
+        release.set()
+        search.join(timeout=60)
+    assert found == [1]
+
+
+def test_an_entity_index_built_while_the_store_changed_is_built_again(fresh, monkeypatch):
+    from counterpoint.web import catalog as catalog_module
+
+    catalog = fresh.app.state.catalog
+    real_resolve = catalog_module.resolve
+    builds: list[str] = []
+
+    def resolve_during_an_ingest(event_id, analyses):
+        builds.append(event_id)
+        if len(builds) == 1:
+            catalog.changed()  # as an ingest that ends while the index is built
+        return real_resolve(event_id, analyses)
+
+    monkeypatch.setattr(catalog_module, "resolve", resolve_during_an_ingest)
+    first = catalog.entities()
+    assert catalog.entities() is not first and len(builds) == 2  # built again
+    assert catalog.entities() is catalog.entities() and len(builds) == 2  # then kept
+    assert first.by_id.keys() == catalog.entities().by_id.keys()

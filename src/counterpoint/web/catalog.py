@@ -107,6 +107,8 @@ class Catalog:
         self._lock = threading.RLock()
         self._comparisons: OrderedDict[tuple, Comparison] = OrderedDict()
         self._index: EntityIndex | None = None
+        self._index_lock = threading.Lock()  # one build of the entity index at a time
+        self._changes = 0  # how many ingests have changed the store
 
     def close(self) -> None:
         with self._lock:
@@ -118,6 +120,7 @@ class Catalog:
         """Forget what depends on the grouping (after an ingest)."""
         with self._lock:
             self._index = None
+            self._changes += 1
 
     # --- events ----------------------------------------------------------------------
 
@@ -207,18 +210,29 @@ class Catalog:
     # --- entities --------------------------------------------------------------------
 
     def entities(self) -> EntityIndex:
-        """The entity index, built on first use after each change of the store."""
-        with self._lock:
-            if self._index is None:
+        """The entity index, built on first use after each change of the store.
+
+        Building it resolves every event, minutes on a store of thousands of articles, so
+        it reads through a connection of its own: requests that need the index wait for
+        it, the others go on. An index built while an ingest changed the store serves the
+        requests that waited for it and is then built again."""
+        with self._index_lock:
+            with self._lock:
+                if self._index is not None:
+                    return self._index
+                changes = self._changes
+            with Store(self.path) as store:
                 index = EntityIndex()
-                for events in _batches(self._store.events(), INDEX_ARTICLES):
-                    analyses = self._store.analyses(a for e in events for a in e.article_ids)
+                for events in _batches(store.events(), INDEX_ARTICLES):
+                    analyses = store.analyses(a for e in events for a in e.article_ids)
                     for event in events:
                         members = {a: analyses[a] for a in event.article_ids if a in analyses}
                         for entity in resolve(event.id, members):
                             index.add(event.id, entity)
-                self._index = index
-            return self._index
+            with self._lock:
+                if self._changes == changes:
+                    self._index = index
+            return index
 
     def entity(self, entity_id: str) -> dict:
         """An entity across events: names, the events it is in, and each outlet's labels."""
