@@ -205,15 +205,23 @@ def load_cached(cache: Path, articles: Sequence[Article]) -> dict[str, Analysis]
     return found
 
 
+def stored(db: Path, articles: Sequence[Article], analyses: dict, *, grouped: bool) -> None:
+    """Store ``articles`` with their analyses in the database file ``db``, and group them
+    if ``grouped``."""
+    with Store(db) as store:
+        for article in articles:
+            store.add(article, analyses[article.id])
+        if grouped:
+            pipeline.group_new(store, analyses={a.id: analyses[a.id] for a in articles})
+
+
 def group_alone(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dict:
     """Group ``sample`` in a fresh database file, as ingest does after analysis."""
     _reset_peak_rss()
     before = _rss_mb()
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "scaling.duckdb"
-        with Store(db) as store:
-            for article in sample:
-                store.add(article, analyses[article.id])
+        stored(db, sample, analyses, grouped=False)
         # closed and opened again, so the articles' own writes reach the file before timing
         with Store(db) as store:
             started = time.perf_counter()
@@ -261,11 +269,7 @@ def feed(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dict:
     result = {}
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "feed.duckdb"
-        with Store(db) as store:
-            for article in sample:
-                if article.id not in held:
-                    store.add(article, analyses[article.id])
-            pipeline.group_new(store, analyses={a.id: analyses[a.id] for a in sample})
+        stored(db, [a for a in sample if a.id not in held], analyses, grouped=True)
         shutil.copy(db, Path(folder) / "whole.duckdb")
         for key, store_class, file in (
             ("feed_ms_per_article", Store, db),
@@ -289,10 +293,8 @@ def regrouping(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dict
     result = {}
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "regroup.duckdb"
+        stored(db, sample, analyses, grouped=True)
         with Store(db) as store:
-            for article in sample:
-                store.add(article, analyses[article.id])
-            pipeline.group_new(store, analyses={a.id: analyses[a.id] for a in sample})
             store.save_events(store.events())  # as a batch run's import does
         shutil.copy(db, Path(folder) / "whole.duckdb")
         for key, regroup, file in (

@@ -146,7 +146,7 @@ class Store:
             sql += " WHERE id IN (SELECT unnest(?))"
             params = [ids]
         rows = self._db.execute(sql + " ORDER BY seq", params).fetchall()
-        return [Article(**dict(zip(ARTICLE_COLUMNS, row))) for row in rows]
+        return [_article(row) for row in rows]
 
     def analyses(self, ids: Iterable[str]) -> dict[str, Analysis]:
         rows = self._db.execute(
@@ -170,10 +170,7 @@ class Store:
             )
             while rows := cursor.fetchmany(chunk):
                 for *article, data in rows:
-                    yield (
-                        Article(**dict(zip(ARTICLE_COLUMNS, article))),
-                        decode(Analysis, json.loads(data)),
-                    )
+                    yield _article(article), decode(Analysis, json.loads(data))
         finally:
             cursor.close()
 
@@ -570,6 +567,11 @@ class Store:
             "SELECT DISTINCT outlet FROM article ORDER BY lower(outlet), outlet"
         ).fetchall()
         return [outlet for (outlet,) in rows]
+
+
+def _article(row: Sequence) -> Article:
+    """An article from the values of its ``ARTICLE_COLUMNS``, in that order."""
+    return Article(**dict(zip(ARTICLE_COLUMNS, row)))
 
 
 # --- JSON codec for the frozen records ---------------------------------------------------

@@ -21,7 +21,7 @@ from datetime import date
 from counterpoint import pipeline
 from counterpoint.errors import NotFoundError
 from counterpoint.lexicon import name_key
-from counterpoint.model import Analysis, Comparison, Entity, Event
+from counterpoint.model import Analysis, Article, Comparison, Entity, Event
 from counterpoint.report.json import event_listing
 from counterpoint.resolve import resolve
 from counterpoint.store import Store
@@ -146,18 +146,19 @@ class Catalog:
                 limit=query.per_page,
                 offset=(query.page - 1) * query.per_page,
             )
-        return EventPage(
-            rows=[self.row(e, compare=compare) for e in events], total=total, query=query
-        )
+            # the page's articles in one read, not one per event
+            members = self._store.articles(a for e in events for a in e.article_ids)
+        stored = {a.id: a for a in members}
+        rows = [self.row(e, [stored[a] for a in e.article_ids], compare=compare) for e in events]
+        return EventPage(rows=rows, total=total, query=query)
 
-    def row(self, event: Event, *, compare: bool = True) -> dict:
-        """An event as the list shows it: dates, outlets, sources and how far they agree.
+    def row(self, event: Event, articles: list[Article], *, compare: bool = True) -> dict:
+        """An event as the list shows it, from its ``articles``: dates, outlets, sources and
+        how far they agree.
 
         How far they agree (``facts``, ``agreement``: see :meth:`agreement`) needs the
         event's comparison, a second or more for a large event; without ``compare`` it is
         given only if the comparison is at hand, and is None otherwise."""
-        with self._lock:
-            articles = self._store.articles(event.article_ids)
         row = event_listing(event, articles)
         if compare or self.compared(event):
             row.update(self.agreement(event))
