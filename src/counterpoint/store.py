@@ -19,15 +19,13 @@ article that is already there changes nothing.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import json
-import types
-import typing
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
+import msgspec
 import numpy as np
 
 from counterpoint.errors import NotFoundError, StoreError
@@ -63,6 +61,8 @@ CREATE TABLE IF NOT EXISTS event_merge (old_id VARCHAR PRIMARY KEY, new_id VARCH
 CREATE TABLE IF NOT EXISTS term_df (term VARCHAR PRIMARY KEY, df INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS setting (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 """
+T = TypeVar("T")
+
 ARTICLE_COLUMNS = (
     "id",
     "outlet",
@@ -123,9 +123,7 @@ class Store:
                 f"VALUES (?, {', '.join('?' * len(ARTICLE_COLUMNS))})",
                 [seq, *values],
             )
-            self._db.execute(
-                "INSERT INTO analysis VALUES (?, ?)", [article.id, json.dumps(encode(analysis))]
-            )
+            self._db.execute("INSERT INTO analysis VALUES (?, ?)", [article.id, to_json(analysis)])
             self._db.execute("COMMIT")
         except Exception as exc:
             self._db.execute("ROLLBACK")
@@ -153,7 +151,7 @@ class Store:
             "SELECT article_id, data FROM analysis WHERE article_id IN (SELECT unnest(?))",
             [list(ids)],
         ).fetchall()
-        return {article_id: decode(Analysis, json.loads(data)) for article_id, data in rows}
+        return {article_id: self._analysis(article_id, data) for article_id, data in rows}
 
     def analysed(
         self, ids: Iterable[str], *, chunk: int = 500
@@ -170,9 +168,19 @@ class Store:
             )
             while rows := cursor.fetchmany(chunk):
                 for *article, data in rows:
-                    yield _article(article), decode(Analysis, json.loads(data))
+                    yield _article(article), self._analysis(article[0], data)
         finally:
             cursor.close()
+
+    def _analysis(self, article_id: str, data: str) -> Analysis:
+        try:
+            return from_json(Analysis, data)
+        except msgspec.MsgspecError as exc:
+            raise StoreError(
+                f"The stored analysis of article {article_id!r} in {self.path!r} cannot be "
+                f"read ({exc}): the file was damaged or written by an incompatible version "
+                "of counterpoint; ingest its articles into a new database"
+            ) from exc
 
     # --- events --------------------------------------------------------------------
 
@@ -313,7 +321,7 @@ class Store:
                 first=first,
                 last=last,
                 vector_sum=np.frombuffer(vector, dtype=np.float32).copy(),
-                terms_sum=json.loads(terms),
+                terms_sum=from_json(dict[str, float], terms),
                 article_ids=list(ids),
                 copies={a: c for a, c in zip(ids, copies) if c},
             )
@@ -422,7 +430,7 @@ class Store:
                 [e.first for e in changed],
                 [e.last for e in changed],
                 [e.vector_sum.astype(np.float32).tobytes() for e in changed],
-                [json.dumps(e.terms_sum) for e in changed],
+                [to_json(e.terms_sum) for e in changed],
             )
             self._insert(
                 "event_article",
@@ -577,97 +585,24 @@ def _article(row: Sequence) -> Article:
 # --- JSON codec for the frozen records ---------------------------------------------------
 
 
-def encode(value):
-    """A JSON-ready form of a record (dataclass), tuple, date or scalar."""
-    kind = type(value)
-    if kind in _SCALARS:
-        return value
-    names = _field_names(kind)
-    if names is not None:
-        return {name: encode(getattr(value, name)) for name in names}
-    if isinstance(value, (tuple, list)):
-        return [encode(v) for v in value]
-    if isinstance(value, dict):
-        return {k: encode(v) for k, v in value.items()}
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+_ENCODER = msgspec.json.Encoder()
 
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+def to_json(record) -> str:
+    """A record (a dataclass such as :class:`Analysis`, or plain data) as JSON text: an
+    object of its fields by name, tuples as arrays, dates as ISO text."""
+    return _ENCODER.encode(record).decode()
 
 
-@functools.cache
-def _field_names(kind: type) -> tuple[str, ...] | None:
-    """The field names of a dataclass type, else None (looked up once per type)."""
-    if dataclasses.is_dataclass(kind):
-        return tuple(f.name for f in dataclasses.fields(kind))
-    return None
-
-
-def decode(kind, data):
-    """The inverse of :func:`encode`, guided by ``kind``'s type hints."""
-    return _decoder(kind)(data)
-
-
-def _nullable(convert):
-    return lambda data: None if data is None else convert(data)
-
-
-def _same(data):
-    """The decoder of a value JSON already gives as it is (a string, a number, a literal)."""
-    return data
-
-
-_as_float = _nullable(float)
-"""The decoder of a float (JSON may give a whole number as an int)."""
+def from_json(kind: type[T], data: str | bytes) -> T:
+    """The record of type ``kind`` that ``data`` holds (the inverse of :func:`to_json`;
+    JSON written with other spacing, or with a whole number where a float belongs, reads
+    the same). Raises :class:`msgspec.DecodeError` for data that is not such a record."""
+    return _decoder(kind).decode(data)
 
 
 @functools.cache
 def _decoder(kind):
-    """A function that decodes JSON data into ``kind``; built once per type.
-
-    Analyses hold long runs of strings and floats (lemmas, an embedding): a tuple of those
-    is built without a Python call per item, and the fields of a record that JSON already
-    gives as they are (strings, numbers) are passed on untouched."""
-    origin = typing.get_origin(kind)
-    if origin in (typing.Union, types.UnionType):
-        inner = [k for k in typing.get_args(kind) if k is not type(None)]
-        return _decoder(inner[0])
-    if origin is tuple:
-        args = typing.get_args(kind)
-        if len(args) == 2 and args[1] is Ellipsis:
-            item = _decoder(args[0])
-            if item is _same:
-                return _nullable(tuple)
-            if item is _as_float:
-                return _nullable(lambda data: tuple([v if v is None else float(v) for v in data]))
-            return _nullable(lambda data: tuple(map(item, data)))
-        items = [_decoder(k) for k in args]
-        return _nullable(lambda data: tuple([f(v) for f, v in zip(items, data)]))
-    if origin is dict:
-        return _nullable(dict)
-    if origin is typing.Literal:
-        return _same
-    if dataclasses.is_dataclass(kind):
-        converted: dict | None = None  # the decoders of the fields that need one, by name
-
-        def build(data):
-            nonlocal converted
-            if converted is None:  # on first use: hints may refer to classes defined later
-                hints = typing.get_type_hints(kind).items()
-                converted = {n: f for n, h in hints if (f := _decoder(h)) is not _same}
-            if not converted:
-                return kind(**data)
-            fields = dict(data)
-            for name, convert in converted.items():
-                if name in fields:
-                    fields[name] = convert(fields[name])
-            return kind(**fields)
-
-        return _nullable(build)
-    if kind is date:
-        return _nullable(date.fromisoformat)
-    if kind is float:
-        return _as_float
-    return _same
+    """A decoder for ``kind``, built once per type: analyses hold long runs of strings and
+    floats (lemmas, an embedding), which it reads without a Python call per item."""
+    return msgspec.json.Decoder(kind)

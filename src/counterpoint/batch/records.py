@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from counterpoint.model import Analysis, Article
-from counterpoint.store import ARTICLE_COLUMNS, decode, encode
+from counterpoint.store import ARTICLE_COLUMNS, from_json, to_json
 
 ARTICLE_FIELDS = ARTICLE_COLUMNS
 """The fields of an article written to a row: the store's article columns."""
@@ -67,7 +67,7 @@ def analysed_row(record: Record, analysis: Analysis) -> Row:
     article = record.article
     row: Row = {name: getattr(article, name) for name in ARTICLE_FIELDS}
     row.update(
-        analysis=json.dumps(encode(analysis), ensure_ascii=False),
+        analysis=to_json(analysis),
         event_date=analysis.event_date,
         group_date=group_date(article, analysis),
         shard=record.shard,
@@ -88,7 +88,7 @@ def article_of(row: Row) -> Article:
 
 
 def analysis_of(row: Row) -> Analysis:
-    return decode(Analysis, json.loads(row["analysis"]))
+    return from_json(Analysis, row["analysis"])
 
 
 def to_wire(row: Row) -> str:
