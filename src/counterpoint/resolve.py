@@ -344,9 +344,11 @@ class _Names:
         self.glued = {k for k, i in self.first.items() if _GLUED.search(mentions[i][1].text)}
         self.types = _cluster_types(mentions, uf)
         self.count = Counter(keys)  # how often the event writes each name
-        self.people = {k for k in self.words if self.type_of(k)["PERSON"]}
-        self.orgs = {k for k in self.words if _mostly_org(self.type_of(k))}
-        self.places = {k for k in self.words if not _not_a_place(self.type_of(k))}
+        # in the order the event first writes them (a dict, not a set: a short name that
+        # joins several of them joins them in an order that is the same on every run)
+        self.people = dict.fromkeys(k for k in self.words if self.type_of(k)["PERSON"])
+        self.orgs = dict.fromkeys(k for k in self.words if _mostly_org(self.type_of(k)))
+        self.places = dict.fromkeys(k for k in self.words if not _not_a_place(self.type_of(k)))
 
     def type_of(self, key: str) -> Counter[str]:
         return self.types[self.uf.find(self.first[key])]
@@ -358,14 +360,16 @@ class _Names:
         person = short in self.people or bool(types["NORP"])
         place = not _not_a_place(types)
         for pool, same in (
-            (self.people if person else set(), _same_person),
-            (self.orgs if not place else set(), _nested),
-            (self.places if place else set(), _same_place),
+            (self.people if person else {}, _same_person),
+            (self.orgs if not place else {}, _nested),
+            (self.places if place else {}, _same_place),
         ):
             owners = [
                 k
-                for k in pool - self.glued
-                if len(self.words[k]) > len(words) and same(words, self.words[k])
+                for k in pool
+                if k not in self.glued
+                and len(self.words[k]) > len(words)
+                and same(words, self.words[k])
             ]
             if owners:
                 break
