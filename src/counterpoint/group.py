@@ -64,7 +64,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 
@@ -1028,13 +1027,9 @@ def _name_weights(analysis: Analysis, settings: GroupSettings) -> dict[str, floa
     kinds = [(settings.name_weight, others), (settings.place_weight, places)]
     weights: dict[str, float] = {}
     for weight, texts in sorted(kinds, key=operator.itemgetter(0)):  # the larger written last
-        weights.update(dict.fromkeys(map(_name_key, texts), weight))
+        weights.update(dict.fromkeys(map(name_key, texts), weight))
     weights.pop("", None)
     return weights
-
-
-_name_key = lru_cache(maxsize=200_000)(name_key)
-"""``name_key``, remembered: the same names recur across a stream of articles."""
 
 
 def title_of(article: Article, analysis: Analysis) -> str:

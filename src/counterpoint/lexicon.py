@@ -8,6 +8,7 @@ lives here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # --- names ---------------------------------------------------------------------------
 
@@ -103,6 +104,7 @@ _NICKNAME = re.compile(
 )
 
 
+@lru_cache(maxsize=200_000)  # the same names recur across a stream of articles
 def name_key(text: str) -> str:
     """The key two spellings of a name share.
 
@@ -113,11 +115,13 @@ def name_key(text: str) -> str:
     return "".join(core_words(text))
 
 
-def core_words(text: str) -> list[str]:
+@lru_cache(maxsize=100_000)
+def core_words(text: str) -> tuple[str, ...]:
     """The words of a name that say whom it names: :func:`name_words` without leading
     titles, a nickname inside it or a trailing suffix ("Jr.", "Corp.")."""
-    if len(_NICKNAME.sub(" ", text).split()) >= 2:
-        text = _NICKNAME.sub(" ", text)
+    stripped = _NICKNAME.sub(" ", text)
+    if len(stripped.split()) >= 2:
+        text = stripped
     words = name_words(text)
     while len(words) > 1 and words[0] in TITLES:
         words = words[1:]
@@ -147,20 +151,26 @@ PLACE_WORDS = {
 _ABBREVIATIONS = {"mt": "mount", "ft": "fort", "pt": "point"}
 
 
-def name_words(text: str) -> list[str]:
+@lru_cache(maxsize=100_000)
+def name_words(text: str) -> tuple[str, ...]:
     """Lower-case words of a name, without possessives, "al-" prefixes or a leading article."""
     text = text.lower().replace("’", "'")
-    text = re.sub(r"'s\b", "", text)
-    text = re.sub(r"\b(?:al|el|ul|ad|as|ash|an)-", "", text)
-    words = [_ABBREVIATIONS.get(w, w) for w in re.findall(r"[a-z0-9]+", text)]
+    text = _PREFIXES.sub("", _POSSESSIVE.sub("", text))
+    words = tuple(_ABBREVIATIONS.get(w, w) for w in _WORD.findall(text))
     if words and words[0] in ("the", "a", "an"):
         words = words[1:]
     return words
 
 
+_POSSESSIVE = re.compile(r"'s\b")
+_PREFIXES = re.compile(r"\b(?:al|el|ul|ad|as|ash|an)-")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 _LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
 
 
+@lru_cache(maxsize=4096)  # asked of a line again for every name on it
 def is_heading(line: str) -> bool:
     """A line in title case ("Lindsay Lohan Checks Into Rehab Again"), where capitals
     do not mark names."""

@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from counterpoint.lexicon import (
     CONNECTORS,
@@ -289,7 +290,7 @@ def _anchor_in_articles(mentions) -> dict[int, list[int]]:
         by_article[article_id].append(i)
     anchored: dict[int, list[int]] = {}
     for members in by_article.values():
-        words = {i: tuple(core_words(mentions[i][1].text)) for i in members}
+        words = {i: core_words(mentions[i][1].text) for i in members}
         full = [
             i
             for i in members
@@ -338,7 +339,7 @@ class _Names:
         self.first: dict[str, int] = {}  # key -> a mention with it
         for i, (_, m) in enumerate(mentions):
             if keys[i] and not is_acronym(m.text) and keys[i] not in self.words and i not in skip:
-                self.words[keys[i]] = tuple(core_words(m.text))
+                self.words[keys[i]] = core_words(m.text)
                 self.first[keys[i]] = i
         # two names glued by a hyphen own neither part: Evansville-Indiana State, Obama-Biden
         self.glued = {k for k, i in self.first.items() if _GLUED.search(mentions[i][1].text)}
@@ -431,7 +432,8 @@ def _cluster_types(mentions, uf: _UnionFind) -> dict[int, Counter[str]]:
     return types
 
 
-def _same_person(a: Sequence[str], b: Sequence[str]) -> bool:
+@lru_cache(maxsize=100_000)  # asked of every pair of an article's names
+def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether two people's names (core words) may name one person.
 
     A surname or a given name alone fits a longer name that holds it there
