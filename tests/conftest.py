@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,3 +32,16 @@ def seed_event(seed_document) -> dict:
 
 def outlet_of(event: dict, article_id: str) -> str:
     return next(a["outlet"] for a in event["articles"] if a["id"] == article_id)
+
+
+def outputs_under_hash_seeds(code: str, seeds=range(4)) -> set[str]:
+    """What the Python ``code`` prints, run afresh under each of ``seeds`` for the hash seed
+    (the order of sets of strings): one output means the result does not hang on it."""
+    return {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in seeds
+    }

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import math
-import os
 import re
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,6 +23,7 @@ from counterpoint.group import (
 )
 from counterpoint.ingest import article_from_text
 from counterpoint.model import Analysis, Article, Mention, stable_id
+from tests.conftest import outputs_under_hash_seeds
 
 ECBPLUS = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "ecbplus"
 DAY = date(2024, 3, 5)
@@ -294,12 +292,4 @@ print(list(profile(article, analysis).terms))
 def test_an_articles_terms_come_in_one_order_whatever_the_hash_seed():
     # an article's heaviest terms are cut at a fixed count, so ties must fall the same way
     # in every run, or the same articles could form different events
-    orders = {
-        subprocess.run(
-            [sys.executable, "-c", PROFILE_TERMS],
-            capture_output=True, text=True, check=True,
-            env={**os.environ, "PYTHONHASHSEED": str(seed)},
-        ).stdout
-        for seed in range(4)
-    }
-    assert len(orders) == 1
+    assert len(outputs_under_hash_seeds(PROFILE_TERMS)) == 1

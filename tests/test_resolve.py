@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
@@ -12,6 +9,7 @@ import pytest
 from counterpoint.model import Analysis, Mention, Sentence, stable_id
 from counterpoint.lexicon import initials, is_acronym, name_key
 from counterpoint.resolve import resolve
+from tests.conftest import outputs_under_hash_seeds
 
 
 # --- name keys, initials, acronyms ---------------------------------------------------------
@@ -589,13 +587,6 @@ for entity in resolve("evt_x", analyses):
 
 
 def test_entities_are_the_same_whatever_the_hash_seed():
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", BOEHNER],
-            capture_output=True, text=True, check=True,
-            env={**os.environ, "PYTHONHASHSEED": str(seed)},
-        ).stdout
-        for seed in range(4)
-    }
+    outputs = outputs_under_hash_seeds(BOEHNER)
     assert len(outputs) == 1
     assert "Paul Ryan" in outputs.pop()
