@@ -209,8 +209,7 @@ def stored(db: Path, articles: Sequence[Article], analyses: dict, *, grouped: bo
     """Store ``articles`` with their analyses in the database file ``db``, and group them
     if ``grouped``."""
     with Store(db) as store:
-        for article in articles:
-            store.add(article, analyses[article.id])
+        store.add_many((article, analyses[article.id]) for article in articles)
         if grouped:
             pipeline.group_new(store, analyses={a.id: analyses[a.id] for a in articles})
 

@@ -99,6 +99,32 @@ def test_adding_an_article_twice_changes_nothing(store):
     assert store.analyses([article.id]) == {article.id: sample_analysis()}
 
 
+def test_add_many_stores_in_order_once_each(store):
+    store.add(make_article("art_b", text="text b"), empty_analysis("art_b"))
+    pairs = [
+        (make_article(i, text=f"text {i}"), sample_analysis(i) if i == "art_d" else empty_analysis(i))
+        for i in ["art_c", "art_a", "art_b", "art_d", "art_e", "art_a"]
+    ]
+    # chunks of two: art_b is stored already, the second art_a was given in an earlier chunk
+    assert store.add_many(pairs, chunk=2) == ["art_c", "art_a", "art_d", "art_e"]
+    assert [a.id for a in store.articles()] == ["art_b", "art_c", "art_a", "art_d", "art_e"]
+    assert store.articles(["art_d"]) == [pairs[3][0]]
+    assert store.analyses(["art_d", "art_e"]) == {
+        "art_d": sample_analysis("art_d"), "art_e": empty_analysis("art_e")}
+    assert store.add_many(pairs) == []
+
+
+def test_add_many_keeps_what_came_before_an_article_it_cannot_store(store):
+    good = [make_article(f"art_{n}", text=f"text {n}") for n in (1, 2, 4)]
+    bad = make_article("art_3", text="half a character: \ud800")  # not encodable as UTF-8
+    pairs = [(a, empty_analysis(a.id)) for a in [*good[:2], bad, good[2]]]
+    with pytest.raises(StoreError, match="'art_3'.*nothing of it was written"):
+        store.add_many(pairs, chunk=3)
+    # the chunk of three was written again one by one: art_1 and art_2 stay, art_3 stopped it
+    assert [a.id for a in store.articles()] == ["art_1", "art_2"]
+    assert store.analyses(["art_3"]) == {}
+
+
 def test_articles_keep_ingest_order_and_filter_by_id(store):
     ids = ["art_c", "art_a", "art_b"]
     for i in ids:

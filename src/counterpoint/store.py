@@ -20,6 +20,7 @@ article that is already there changes nothing.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -62,6 +63,9 @@ CREATE TABLE IF NOT EXISTS term_df (term VARCHAR PRIMARY KEY, df INTEGER NOT NUL
 CREATE TABLE IF NOT EXISTS setting (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 """
 T = TypeVar("T")
+
+ADD_CHUNK = 500
+"""Articles :meth:`Store.add_many` writes in one transaction."""
 
 ARTICLE_COLUMNS = (
     "id",
@@ -112,28 +116,73 @@ class Store:
         """Store an article with its analysis; False if it was already there."""
         if self.has_article(article.id):
             return False
+        self._write([(article, analysis)])
+        return True
+
+    def add_many(
+        self, pairs: Iterable[tuple[Article, Analysis]], *, chunk: int = ADD_CHUNK
+    ) -> list[str]:
+        """Store articles with their analyses, ``chunk`` of them to a transaction (a
+        transaction costs more than the writing when articles come one at a time); returns
+        the ids of those added, in order. An article already stored, or given twice, is
+        added once. A chunk the database refuses is written again article by article, so
+        the articles before the one it cannot store are kept and the :class:`StoreError`
+        names that one."""
+        added: list[str] = []
+        pairs = iter(pairs)
+        while part := list(itertools.islice(pairs, chunk)):
+            new: dict[str, tuple[Article, Analysis]] = {}
+            for article, analysis in part:
+                new.setdefault(article.id, (article, analysis))
+            rows = self._db.execute(
+                "SELECT id FROM article WHERE id IN (SELECT unnest(?))", [list(new)]
+            ).fetchall()
+            known = {article_id for (article_id,) in rows}
+            todo = [pair for article_id, pair in new.items() if article_id not in known]
+            try:
+                self._write(todo)
+            except StoreError:
+                for article, analysis in todo:
+                    self._write([(article, analysis)])
+                    added.append(article.id)
+                continue
+            added += [article.id for article, _ in todo]
+        return added
+
+    def _write(self, pairs: Sequence[tuple[Article, Analysis]]) -> None:
+        """Write articles that are not stored yet, with their analyses, in one transaction;
+        the articles take the next places in the order of ingestion."""
+        if not pairs:
+            return
         import duckdb
 
-        values = [getattr(article, c) for c in ARTICLE_COLUMNS]
+        articles = [article for article, _ in pairs]
+        data = [to_json(analysis) for _, analysis in pairs]
         self._db.execute("BEGIN TRANSACTION")
         try:
-            seq = self._db.execute("SELECT coalesce(max(seq), 0) + 1 FROM article").fetchone()[0]
+            seq = self._db.execute("SELECT coalesce(max(seq), 0) FROM article").fetchone()[0]
             self._db.execute(
                 f"INSERT INTO article (seq, {', '.join(ARTICLE_COLUMNS)}) "
-                f"VALUES (?, {', '.join('?' * len(ARTICLE_COLUMNS))})",
-                [seq, *values],
+                f"SELECT {', '.join(['unnest(?)'] * (1 + len(ARTICLE_COLUMNS)))}",
+                [
+                    list(range(seq + 1, seq + 1 + len(articles))),
+                    *([getattr(a, c) for a in articles] for c in ARTICLE_COLUMNS),
+                ],
             )
-            self._db.execute("INSERT INTO analysis VALUES (?, ?)", [article.id, to_json(analysis)])
+            self._insert("analysis", [a.id for a in articles], data)
             self._db.execute("COMMIT")
         except Exception as exc:
             self._db.execute("ROLLBACK")
             if isinstance(exc, duckdb.Error):
+                what = (
+                    f"article {articles[0].id!r} from {articles[0].source!r}"
+                    if len(articles) == 1
+                    else f"{len(articles)} articles"
+                )
                 raise StoreError(
-                    f"Cannot store article {article.id!r} from {article.source!r} in "
-                    f"{self.path!r}: {exc}; nothing of it was written"
+                    f"Cannot store {what} in {self.path!r}: {exc}; nothing of it was written"
                 ) from exc
             raise
-        return True
 
     def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
         """Articles in the order they were ingested (all of them, or those with ``ids``)."""

@@ -171,8 +171,7 @@ def store_output(db: str | os.PathLike[str], files: Sequence[Path], events: list
     from counterpoint.store import Store
 
     with Store(db) as store:
-        for row in iter_rows(files):
-            store.add(article_of(row), analysis_of(row))
+        store.add_many((article_of(row), analysis_of(row)) for row in iter_rows(files))
         ours = {a for e in events for a in e.article_ids}
         kept = []
         for event in store.events():
