@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from counterpoint.analyze import analyze, analyze_many
 from counterpoint.ingest import article_from_text
 from counterpoint.model import Analysis, Article
+from counterpoint.store import from_json, to_json
 
 PUBLISHED = date(2024, 11, 29)  # a Friday
 
@@ -138,6 +139,14 @@ def test_figure_values(text, value, qualifier, what, who):
 )
 def test_numbers_that_count_no_group_are_not_figures(text):
     assert run(text).figures == ()
+
+
+def test_a_number_too_long_for_a_float_is_no_figure():
+    # past the largest float, a count would be infinite, which JSON cannot hold: the analysis
+    # could be written but not read back
+    analysis = run("The strike killed 1" + ",000" * 110 + " people, officials said.")
+    assert analysis.figures == ()
+    assert from_json(Analysis, to_json(analysis)) == analysis
 
 
 def test_including_breaks_a_figure_down():

@@ -9,6 +9,7 @@ that count no group (years, ages, percentages, money) are left out.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -225,6 +226,8 @@ def _number(doc, token) -> tuple[float, tuple[int, int]] | None:
     while end < len(doc) and doc[end].lower_ in SCALES:
         value *= SCALES[doc[end].lower_]
         end += 1
+    if not math.isfinite(value):  # more digits than a float holds: no count
+        return None
     return value, (token.i, end)
 
 
