@@ -13,8 +13,9 @@ Tables::
     setting        how the grouping state was made (the MinHash scheme of the signatures)
 
 An article and its analysis are written in one transaction, so a failure
-part-way leaves the database as it was before that article. Writing an
-article that is already there changes nothing.
+part-way leaves the database as it was before that article (``add_many`` writes
+hundreds to a transaction, and writes a chunk that fails again one by one). Writing
+an article that is already there changes nothing.
 """
 
 from __future__ import annotations
