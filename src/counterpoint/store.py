@@ -115,10 +115,7 @@ class Store:
 
     def add(self, article: Article, analysis: Analysis) -> bool:
         """Store an article with its analysis; False if it was already there."""
-        if self.has_article(article.id):
-            return False
-        self._write([(article, analysis)])
-        return True
+        return bool(self.add_many([(article, analysis)]))
 
     def add_many(
         self, pairs: Iterable[tuple[Article, Analysis]], *, chunk: int = ADD_CHUNK
@@ -143,6 +140,8 @@ class Store:
             try:
                 self._write(todo)
             except StoreError:
+                if len(todo) == 1:
+                    raise
                 for article, analysis in todo:
                     self._write([(article, analysis)])
                     added.append(article.id)
