@@ -7,10 +7,11 @@ For each size n, a fixed random sample of n articles (the same seed for every
 size, so larger samples are denser in time, as a growing store is) goes through
 
 - **grouping alone**: the analysed articles are stored in a fresh database
-  file and ``pipeline.group_new`` places all of them, loading candidates by time window
-  and writing the grouping back, exactly as ``counterpoint ingest`` does after
-  analysis. Reported as articles/s, with the cost per article relative to the
-  smallest size (the goal: within 1.5x).
+  file (which makes and keeps each article's grouping profile: ``store_ms_per_article``)
+  and ``pipeline.group_new`` places all of them, reading their profiles, loading
+  candidates by time window and writing the grouping back, exactly as ``counterpoint
+  ingest`` does after analysis. Reported as articles/s, with the cost per article
+  relative to the smallest size (the goal: within 1.5x).
 - **end to end**: read, analyse (``--workers`` processes), store and group, as
   ``counterpoint ingest`` does; only for sizes up to ``--end-to-end-max``, since
   analysis runs at about 3 articles/s on two cores. Analyses are cached in
@@ -35,11 +36,12 @@ as a store without the time window and the nearest-article lookup would
 
 **Regrouping**: how a store of that size is grouped anew, as at the first ``ingest``
 after ``counterpoint batch --db`` replaced its grouping: ``pipeline.regroup``, which reads
-the stored analyses back a chunk at a time and keeps only their profiles
-(``regroup_articles_per_s``, and ``regroup_rss_mb``, how far the resident size rose). The
-peer in the same run reads every analysis back at once and then groups them
-(``regroup_whole_read_*``), as regrouping did before; it runs second, so memory freed by
-the first is there for it to reuse. Only for sizes up to ``--regroup-max``.
+the stored profiles (``regroup_articles_per_s``, and ``regroup_rss_mb``, how far the
+resident size rose). The peer in the same run regroups a copy of the store without
+profiles, as a file written by an earlier version is regrouped: its analyses are read
+back a chunk at a time and decoded, and only their profiles kept
+(``regroup_from_analyses_*``); it runs second, so memory freed by the first is there
+for it to reuse. Only for sizes up to ``--regroup-max``.
 
 Memory: the peak resident set size of this process while storing and grouping
 each size (``VmHWM``, reset before each size); ``grouping_rss_mb``, how far it rose
@@ -144,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sizes": [r["size"] for r in rows],
         "group_articles_per_s": [r["group_articles_per_s"] for r in rows],
         "place_only_articles_per_s": [r["place_only_articles_per_s"] for r in rows],
+        "store_ms_per_article": [r["store_ms_per_article"] for r in rows],
         "cost_per_article_vs_smallest": [
             round(r["group_seconds"] / r["size"] / base, 2) for r in rows
         ],
@@ -153,10 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "feed_whole_store_ms_per_article": [r.get("feed_whole_store_ms_per_article") for r in rows],
         "regroup_articles_per_s": [r.get("regroup_articles_per_s") for r in rows],
         "regroup_rss_mb": [r.get("regroup_rss_mb") for r in rows],
-        "regroup_whole_read_articles_per_s": [
-            r.get("regroup_whole_read_articles_per_s") for r in rows
+        "regroup_from_analyses_articles_per_s": [
+            r.get("regroup_from_analyses_articles_per_s") for r in rows
         ],
-        "regroup_whole_read_rss_mb": [r.get("regroup_whole_read_rss_mb") for r in rows],
+        "regroup_from_analyses_rss_mb": [r.get("regroup_from_analyses_rss_mb") for r in rows],
         "peak_rss_mb": [r["peak_rss_mb"] for r in rows],
         "grouping_rss_mb": [r["grouping_rss_mb"] for r in rows],
         "database_mb": [r["database_mb"] for r in rows],
@@ -211,7 +214,7 @@ def stored(db: Path, articles: Sequence[Article], analyses: dict, *, grouped: bo
     with Store(db) as store:
         store.add_many((article, analyses[article.id]) for article in articles)
         if grouped:
-            pipeline.group_new(store, analyses={a.id: analyses[a.id] for a in articles})
+            pipeline.group_new(store)
 
 
 def group_alone(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dict:
@@ -220,11 +223,13 @@ def group_alone(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dic
     before = _rss_mb()
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "scaling.duckdb"
+        started = time.perf_counter()
         stored(db, sample, analyses, grouped=False)
+        store_seconds = time.perf_counter() - started
         # closed and opened again, so the articles' own writes reach the file before timing
         with Store(db) as store:
             started = time.perf_counter()
-            pipeline.group_new(store, analyses={a.id: analyses[a.id] for a in sample})
+            pipeline.group_new(store)
             seconds = time.perf_counter() - started
             events = len(store.events())
         database_mb = db.stat().st_size / 1e6
@@ -234,6 +239,7 @@ def group_alone(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dic
     return {
         "group_seconds": round(seconds, 3),
         "group_articles_per_s": round(len(sample) / seconds, 1),
+        "store_ms_per_article": round(1000 * store_seconds / len(sample), 2),
         "place_only_articles_per_s": round(len(sample) / place_seconds, 1),
         "events": events,
         "peak_rss_mb": round(peak, 1),
@@ -280,7 +286,7 @@ def feed(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dict:
                     for article in batch:
                         store.add(article, analyses[article.id])
                     started = time.perf_counter()
-                    pipeline.group_new(store, analyses={a.id: analyses[a.id] for a in batch})
+                    pipeline.group_new(store)
                     seconds += time.perf_counter() - started
             result[key] = round(1000 * seconds / len(held), 2)
     return result
@@ -288,17 +294,18 @@ def feed(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dict:
 
 def regrouping(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dict:
     """Articles/s and memory rise to regroup a store of ``sample`` whose grouping was
-    replaced wholesale, as ``pipeline.regroup`` does it and reading every analysis at once."""
+    replaced wholesale, from its stored profiles and, in a copy without them, from its
+    stored analyses."""
     result = {}
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "regroup.duckdb"
         stored(db, sample, analyses, grouped=True)
         with Store(db) as store:
             store.save_events(store.events())  # as a batch run's import does
-        shutil.copy(db, Path(folder) / "whole.duckdb")
+        shutil.copy(db, Path(folder) / "bare.duckdb")
         for key, regroup, file in (
             ("regroup", pipeline.regroup, db),
-            ("regroup_whole_read", _regroup_reading_all, Path(folder) / "whole.duckdb"),
+            ("regroup_from_analyses", _regroup_without_profiles, Path(folder) / "bare.duckdb"),
         ):
             gc.collect()
             _reset_peak_rss()
@@ -312,11 +319,10 @@ def regrouping(sample: Sequence[Article], analyses: dict[str, Analysis]) -> dict
     return result
 
 
-def _regroup_reading_all(store: Store) -> None:
-    """Regroup as before streaming: every stored analysis read back, then grouped."""
-    analyses = store.analyses(a.id for a in store.articles())
-    store.clear_grouping()
-    pipeline.group_new(store, analyses=analyses)
+def _regroup_without_profiles(store: Store) -> None:
+    """Regroup as a store written by a version that kept no profiles is regrouped."""
+    store._db.execute("DELETE FROM article_input")
+    pipeline.regroup(store)
 
 
 class _WholeStore(Store):
@@ -389,7 +395,7 @@ def _print_table(r: dict) -> None:
     print(
         f"{'size':>8}{'group/s':>10}{'place/s':>10}{'cost x':>8}{'e2e/s':>8}"
         f"{'exhaustive/s':>14}{'feed ms':>9}{'whole ms':>9}{'peak MB':>9}{'rise MB':>9}"
-        f"{'db MB':>7}{'regroup/s':>11}{'rise MB':>9}{'read-all/s':>12}{'rise MB':>9}",
+        f"{'db MB':>7}{'store ms':>9}{'regroup/s':>11}{'rise MB':>9}{'bare/s':>8}{'rise MB':>9}",
         file=sys.stderr,
     )
     for i, size in enumerate(r["sizes"]):
@@ -401,10 +407,10 @@ def _print_table(r: dict) -> None:
             f"{base if base else '-':>14}{r['feed_ms_per_article'][i] or '-':>9}"
             f"{r['feed_whole_store_ms_per_article'][i] or '-':>9}"
             f"{r['peak_rss_mb'][i]:>9}{r['grouping_rss_mb'][i]:>9}"
-            f"{r['database_mb'][i]:>7}{r['regroup_articles_per_s'][i] or '-':>11}"
-            f"{r['regroup_rss_mb'][i] or '-':>9}"
-            f"{r['regroup_whole_read_articles_per_s'][i] or '-':>12}"
-            f"{r['regroup_whole_read_rss_mb'][i] or '-':>9}",
+            f"{r['database_mb'][i]:>7}{r['store_ms_per_article'][i]:>9}"
+            f"{r['regroup_articles_per_s'][i] or '-':>11}{r['regroup_rss_mb'][i] or '-':>9}"
+            f"{r['regroup_from_analyses_articles_per_s'][i] or '-':>8}"
+            f"{r['regroup_from_analyses_rss_mb'][i] or '-':>9}",
             file=sys.stderr,
         )
 

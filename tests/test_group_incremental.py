@@ -22,6 +22,7 @@ from counterpoint.group import (
     group,
     independent_sources,
     minhash,
+    profile,
 )
 from counterpoint.ingest import article_from_text
 from counterpoint.model import stable_id
@@ -447,23 +448,65 @@ def test_ids_that_named_events_still_resolve_after_a_regroup(tmp_path):
         assert len(store.event(quake.id).article_ids) == 2
 
 
-def test_a_regroup_reads_stored_analyses_a_chunk_at_a_time_and_says_how_far_it_is(
+def test_a_store_keeps_the_profile_grouping_makes_of_each_article(tmp_path):
+    texts = {"daily": QUAKE, "sport": TRANSFER}
+    articles = [
+        article_from_text(text, source=f"{name}.txt", outlet=name, published=DAY)
+        for name, text in texts.items()
+    ]
+    with Store(tmp_path / "news.duckdb") as store:
+        for article, analysis in zip(articles, analyze_many(articles)):
+            store.add(article, analysis)
+            (stored,) = store.profiles([article.id])
+            made = profile(article, analysis)
+            assert stored.terms == made.terms and list(stored.terms) == list(made.terms)
+            assert np.array_equal(stored.vector, made.vector)
+            assert np.array_equal(stored.signature, made.signature)
+            assert (stored.title, stored.published) == (made.title, made.published)
+        # a profile made under other name weights is not the one grouping would make
+        assert list(store.profiles([a.id for a in articles], GroupSettings(name_weight=3))) == []
+
+
+def test_a_regroup_reads_the_stored_profiles_not_the_analyses(tmp_path, monkeypatch):
+    texts = {"daily": QUAKE, "sport": TRANSFER, "wire": QUAKE_FOLLOW_UP}
+    stages: list[tuple[str, int, int]] = []
+    with Store(tmp_path / "news.duckdb") as store:
+        pipeline.ingest(
+            [write(tmp_path, name, text) for name, text in texts.items()],
+            store,
+            progress=lambda *step: stages.append(step),
+        )
+        assert stages[-1] == ("grouping", 3, 3)
+        assert not [s for s in stages if s[0] == "loading"]
+        grouped = {e.id: e.article_ids for e in store.events()}
+
+        store.save_events(store.events())  # as a batch run's import: regrouped at next ingest
+
+        def refused(ids, *, chunk):
+            raise AssertionError("an analysis was decoded for grouping")
+
+        monkeypatch.setattr(store, "analysed", refused)
+        stages.clear()
+        pipeline.ingest([tmp_path / "wire.txt"], store, progress=lambda *step: stages.append(step))
+        assert not [s for s in stages if s[0] == "loading"]
+        assert stages[-1] == ("grouping", 3, 3)
+        assert {e.id: e.article_ids for e in store.events()} == grouped
+
+
+def test_a_store_without_profiles_regroups_from_its_analyses_a_chunk_at_a_time(
     tmp_path, monkeypatch
 ):
     texts = {"daily": QUAKE, "sport": TRANSFER, "wire": QUAKE_FOLLOW_UP}
     stages: list[tuple[str, int, int]] = []
     with Store(tmp_path / "news.duckdb") as store:
         report = pipeline.ingest(
-            [write(tmp_path, name, text) for name, text in texts.items()],
-            store,
-            progress=lambda *step: stages.append(step),
+            [write(tmp_path, name, text) for name, text in texts.items()], store
         )
-        assert stages[-1] == ("grouping", 3, 3)
-        assert [s for s in stages if s[0] == "analysing"][-1] == ("analysing", 3, 3)
-        assert not [s for s in stages if s[0] == "loading"]  # profiles built while analysing
         grouped = {e.id: e.article_ids for e in store.events()}
 
-        store.save_events(store.events())  # as a batch run's import: regrouped at next ingest
+        # as a file written by a version that kept no profiles, then imported from a batch run
+        store._db.execute("DELETE FROM article_input")
+        store.save_events(store.events())
         monkeypatch.setattr(pipeline, "LOAD_CHUNK", 2)
         chunks: list[int] = []
         analysed = store.analysed
@@ -473,7 +516,6 @@ def test_a_regroup_reads_stored_analyses_a_chunk_at_a_time_and_says_how_far_it_i
             return analysed(ids, chunk=chunk)
 
         monkeypatch.setattr(store, "analysed", counted)
-        stages.clear()
         pipeline.ingest([tmp_path / "wire.txt"], store, progress=lambda *step: stages.append(step))
         assert chunks == [2]  # decoded two at a time, never all at once
         assert [s for s in stages if s[0] == "loading"] == [("loading", 2, 3), ("loading", 3, 3)]

@@ -81,6 +81,7 @@ __all__ = [
     "independent_sources",
     "placing_order",
     "profile",
+    "profile_scheme",
     "specific_names",
     "title_of",
 ]
@@ -183,6 +184,18 @@ def profile(article: Article, analysis: Analysis, settings: GroupSettings | None
         terms=dict(zip(counts, frequencies.tolist())),
         published=article.published,
         signature=minhash(article.text[article.body_start :]),
+    )
+
+
+def profile_scheme(settings: GroupSettings | None = None) -> str:
+    """Names how :func:`profile` makes a profile under ``settings``: a store keeps each
+    article's profile with the name of its scheme, and makes again from the analysis a
+    profile that was made under another (other name weights, or a version that counted
+    terms or signed texts otherwise)."""
+    settings = settings or GroupSettings()
+    return (
+        f"lemmas-names{settings.name_weight:g}-places{settings.place_weight:g}"
+        f"-{SIGNATURE_SCHEME}"
     )
 
 

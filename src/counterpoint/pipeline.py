@@ -18,7 +18,7 @@ from counterpoint.compare import compare
 from counterpoint.errors import CounterpointError, InputError
 from counterpoint.group import GroupSettings, Profile, profile
 from counterpoint.ingest import read_paths
-from counterpoint.model import Analysis, Article, Comparison, Event
+from counterpoint.model import Article, Comparison, Event
 from counterpoint.resolve import resolve
 from counterpoint.store import Store
 
@@ -26,12 +26,12 @@ COMPARE_THREADS = max(1, min(4, os.cpu_count() or 1))
 """Threads for embedding an event's sentences: comparing runs once analysis is done."""
 
 Progress = Callable[[str, int, int], None]
-"""Called with (stage, done, total) as the work goes on: ``"analysing"`` articles, then, for a
-database grouped anew, ``"loading"`` the stored analyses, and ``"grouping"`` (articles placed
-in events)."""
+"""Called with (stage, done, total) as the work goes on: ``"analysing"`` articles, then, for
+articles stored without a profile (by an earlier version), ``"loading"`` their analyses, and
+``"grouping"`` (articles placed in events)."""
 
 LOAD_CHUNK = 500
-"""Stored analyses are decoded this many at a time, and only their profiles kept."""
+"""Stored profiles are read, and stored analyses decoded, this many at a time."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,10 +81,6 @@ def add_articles(
     stored = {a.id for a in unique if store.has_article(a.id)}
     new = [a for a in unique if a.id not in stored]
     added = []
-    # what grouping needs of each article, built as its analysis arrives (while worker
-    # processes, if any, analyse the next): a profile takes a fifth of the memory of an
-    # analysis, which need not be kept
-    profiles: dict[str, Profile] = {}
     analyses = analyze_many(new, workers=workers, keep_going=True)
     for done, (article, analysis) in enumerate(zip(new, analyses), start=1):
         if progress:
@@ -95,10 +91,9 @@ def add_articles(
         try:
             if store.add(article, analysis):
                 added.append(article.id)
-                profiles[article.id] = profile(article, analysis)
         except CounterpointError as exc:
             failures.append(InputError(str(exc), source=article.source))
-    events = group_new(store, profiles=profiles, progress=progress)
+    events = group_new(store, progress=progress)
     return IngestReport(
         added=tuple(added),
         known=tuple(a.id for a in unique if a.id in stored),
@@ -108,29 +103,24 @@ def add_articles(
 
 
 def group_new(
-    store: Store,
-    settings: GroupSettings | None = None,
-    *,
-    analyses: dict[str, Analysis] | None = None,
-    profiles: dict[str, Profile] | None = None,
-    progress: Progress | None = None,
+    store: Store, settings: GroupSettings | None = None, *, progress: Progress | None = None
 ) -> list[Event]:
     """Place the stored articles that are in no event yet, by publication date
     (:meth:`Grouper.place_batch`); returns the events they created, grew or merged.
 
     Only the events near the new articles' dates are loaded, and the others stay as
     they are; ids stay stable as events grow. A store whose grouping was replaced
-    wholesale (:meth:`Store.save_events`) is regrouped once instead. ``profiles``
-    already built (with the same ``settings``) or ``analyses`` already in memory (by
-    article id) spare reading analyses back from the store; those read back are decoded
-    :data:`LOAD_CHUNK` at a time, so memory holds profiles, not analyses.
+    wholesale (:meth:`Store.save_events`) is regrouped once instead. The articles'
+    profiles are those the store made as it stored them; an article stored without one
+    (by an earlier version, or under other ``settings``) has its analysis decoded, with
+    the others of its :data:`LOAD_CHUNK`, and only its profile kept.
     """
     if not store.grouping_is_incremental():
-        return regroup(store, settings, profiles=profiles, progress=progress)
+        return regroup(store, settings, progress=progress)
     ids = store.ungrouped()
     if not ids:
         return []
-    batch = _profiles(store, ids, settings, analyses or {}, profiles or {}, progress)
+    batch = _profiles(store, ids, settings, progress)
     grouper = store.grouper(batch, settings)
     placed = (lambda done, total: progress("grouping", done, total)) if progress else None
     grouper.place_batch(batch, progress=placed)
@@ -139,47 +129,34 @@ def group_new(
 
 
 def _profiles(
-    store: Store,
-    ids: Sequence[str],
-    settings: GroupSettings | None,
-    analyses: dict[str, Analysis],
-    known: dict[str, Profile],
-    progress: Progress | None,
+    store: Store, ids: Sequence[str], settings: GroupSettings | None, progress: Progress | None
 ) -> list[Profile]:
-    """The profiles of the articles ``ids``, in that order: those ``known``, else built
-    from ``analyses`` or from the analyses stored, read back :data:`LOAD_CHUNK` at a time."""
-    found = {i: known[i] for i in ids if i in known}
-    given = [i for i in ids if i not in found and i in analyses]
-    for article in store.articles(given) if given else ():
-        found[article.id] = profile(article, analyses[article.id], settings)
-    stored = [i for i in ids if i not in found]
-    read = store.analysed(stored, chunk=LOAD_CHUNK) if stored else ()
+    """The profiles of the articles ``ids``, in that order: those stored, else built from
+    the stored analyses, decoded :data:`LOAD_CHUNK` at a time."""
+    found = {p.article_id: p for p in store.profiles(ids, settings, chunk=LOAD_CHUNK)}
+    missing = [i for i in ids if i not in found]
+    read = store.analysed(missing, chunk=LOAD_CHUNK) if missing else ()
     for loaded, (article, analysis) in enumerate(read, start=1):
         found[article.id] = profile(article, analysis, settings)
-        if progress and (loaded % LOAD_CHUNK == 0 or loaded == len(stored)):
-            progress("loading", loaded, len(stored))
+        if progress and (loaded % LOAD_CHUNK == 0 or loaded == len(missing)):
+            progress("loading", loaded, len(missing))
     return [found[i] for i in ids]
 
 
 def regroup(
-    store: Store,
-    settings: GroupSettings | None = None,
-    *,
-    profiles: dict[str, Profile] | None = None,
-    progress: Progress | None = None,
+    store: Store, settings: GroupSettings | None = None, *, progress: Progress | None = None
 ) -> list[Event]:
     """Forget the grouping and place every stored article again, as one batch.
 
     Every event takes the id of its first article in placing order. Every id that
     named an event before still does: one that names no event now (an event saved under
     another id, or merged away) resolves to the event that holds its first-ingested
-    article (the first the store lists). ``profiles`` and ``progress`` are as for
-    :func:`group_new`.
+    article (the first the store lists). ``progress`` is as for :func:`group_new`.
     """
     firsts = {event.id: event.article_ids[0] for event in store.events()}
     firsts.update({old: firsts[new] for old, new in store.merges().items() if new in firsts})
     store.clear_grouping()
-    group_new(store, settings, profiles=profiles, progress=progress)
+    group_new(store, settings, progress=progress)
     events = store.events()
     holder = {article_id: event.id for event in events for article_id in event.article_ids}
     live = {event.id for event in events}
