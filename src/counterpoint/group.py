@@ -194,8 +194,7 @@ def profile_scheme(settings: GroupSettings | None = None) -> str:
     terms or signed texts otherwise)."""
     settings = settings or GroupSettings()
     return (
-        f"lemmas-names{settings.name_weight:g}-places{settings.place_weight:g}"
-        f"-{SIGNATURE_SCHEME}"
+        f"lemmas-names{settings.name_weight:g}-places{settings.place_weight:g}-{SIGNATURE_SCHEME}"
     )
 
 
