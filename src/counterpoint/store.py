@@ -245,16 +245,23 @@ class Store:
         them (see :func:`~counterpoint.group.profile_scheme`), in no set order; an article
         without one (stored by an earlier version, or profiled under other settings) is
         left out. Read in one query, on a cursor of its own, ``chunk`` rows at a time."""
+        scheme = profile_scheme(settings)
+        ids = list(ids)
         cursor = self._db.cursor()
         try:
+            # rows looked up by key on both tables (an index scan), and the scheme checked
+            # here: a filter on it, or a join to a list of the ids, makes DuckDB read every
+            # stored profile, 50 ms for the 25 articles of a feed into 7,000
             cursor.execute(
-                "SELECT i.article_id, i.title, i.vector, a.published, i.signature, i.terms "
-                "FROM article_input i JOIN article a ON a.id = i.article_id "
-                "WHERE i.scheme = ? AND i.article_id IN (SELECT unnest(?))",
-                [profile_scheme(settings), list(ids)],
+                "SELECT i.article_id, i.scheme, i.title, i.vector, a.published, i.signature, "
+                "i.terms FROM article_input i JOIN article a ON a.id = i.article_id "
+                "WHERE i.article_id = ANY(?) AND a.id = ANY(?)",
+                [ids, ids],
             )
             while rows := cursor.fetchmany(chunk):
-                for article_id, title, vector, published, signature, terms in rows:
+                for article_id, made, title, vector, published, signature, terms in rows:
+                    if made != scheme:
+                        continue
                     yield Profile(
                         article_id=article_id,
                         title=title,
