@@ -73,8 +73,8 @@ class Job:
     id: str
     inputs: int
     state: str = "queued"
-    """queued, reading, fetching, analysing, loading (stored analyses, when the database is
-    grouped anew), grouping, done or failed."""
+    """queued, reading, fetching, analysing, loading (the stored analyses of articles
+    stored without a profile, by an earlier version), grouping, done or failed."""
     done: int = 0
     total: int = 0
     message: str = "waiting for the jobs before it"
