@@ -477,7 +477,8 @@ def test_a_regroup_reads_the_stored_profiles_not_the_analyses(tmp_path, monkeypa
             progress=lambda *step: stages.append(step),
         )
         assert stages[-1] == ("grouping", 3, 3)
-        assert not [s for s in stages if s[0] == "loading"]
+        assert [s for s in stages if s[0] == "analysing"][-1] == ("analysing", 3, 3)
+        assert not [s for s in stages if s[0] == "loading"]  # the profiles were stored
         grouped = {e.id: e.article_ids for e in store.events()}
 
         store.save_events(store.events())  # as a batch run's import: regrouped at next ingest
