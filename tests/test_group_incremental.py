@@ -522,6 +522,13 @@ def test_a_store_without_profiles_regroups_from_its_analyses_a_chunk_at_a_time(
         assert [s for s in stages if s[0] == "loading"] == [("loading", 2, 3), ("loading", 3, 3)]
         assert stages[-1] == ("grouping", 3, 3)
         assert {e.id: e.article_ids for e in store.events()} == grouped
+
+        # the profiles made on the way are kept: the next regroup decodes no analysis
+        assert len(list(store.profiles(report.added))) == 3
+        store.save_events(store.events())
+        pipeline.ingest([tmp_path / "wire.txt"], store)
+        assert chunks == [2]
+        assert {e.id: e.article_ids for e in store.events()} == grouped
     assert len(report.added) == 3
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import counterpoint.store as store_module
 from counterpoint.errors import NotFoundError, StoreError
+from counterpoint.group import GroupSettings, profile, profile_scheme
 from counterpoint.model import (
     Analysis,
     Article,
@@ -432,3 +433,20 @@ def test_outlets_are_listed_once_in_order(store):
     store.add(make_article("art_2", "y", outlet="Alpha"), empty_analysis("art_2"))
     store.add(make_article("art_3", "z", outlet="zeta"), empty_analysis("art_3"))
     assert store.outlets() == ["Alpha", "zeta"]
+
+
+def test_a_profile_made_under_another_scheme_is_replaced_and_one_of_other_settings_not_kept():
+    with Store(":memory:") as s:
+        article, analysis = make_article(), sample_analysis()
+        s.add(article, analysis)
+        s._db.execute("UPDATE article_input SET scheme = 'older scheme'")
+        assert list(s.profiles([article.id])) == []  # made otherwise: not read
+        other = GroupSettings(place_weight=9)
+        s.keep_profiles([profile(article, analysis, other)], other)
+        assert s._db.execute("SELECT scheme FROM article_input").fetchall() == [("older scheme",)]
+        s.keep_profiles([profile(article, analysis)])
+        assert s._db.execute("SELECT scheme FROM article_input").fetchall() == [
+            (profile_scheme(),)
+        ]
+        (kept,) = s.profiles([article.id])
+        assert kept.terms == profile(article, analysis).terms

@@ -132,7 +132,8 @@ def _profiles(
     store: Store, ids: Sequence[str], settings: GroupSettings | None, progress: Progress | None
 ) -> list[Profile]:
     """The profiles of the articles ``ids``, in that order: those stored, else built from
-    the stored analyses, decoded :data:`LOAD_CHUNK` at a time."""
+    the stored analyses, decoded :data:`LOAD_CHUNK` at a time (and kept, so that the next
+    regroup reads them)."""
     found = {p.article_id: p for p in store.profiles(ids, settings, chunk=LOAD_CHUNK)}
     missing = [i for i in ids if i not in found]
     read = store.analysed(missing, chunk=LOAD_CHUNK) if missing else ()
@@ -140,6 +141,7 @@ def _profiles(
         found[article.id] = profile(article, analysis, settings)
         if progress and (loaded % LOAD_CHUNK == 0 or loaded == len(missing)):
             progress("loading", loaded, len(missing))
+    store.keep_profiles([found[i] for i in missing], settings)
     return [found[i] for i in ids]
 
 

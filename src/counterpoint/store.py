@@ -178,15 +178,7 @@ class Store:
                 ],
             )
             self._insert("analysis", [a.id for a in articles], data)
-            self._insert(
-                "article_input",
-                [p.article_id for p in profiles],
-                [profile_scheme()] * len(profiles),
-                [p.title for p in profiles],
-                [p.vector.astype(np.float32).tobytes() for p in profiles],
-                [p.signature.astype(np.uint32).tobytes() for p in profiles],
-                [to_json(p.terms) for p in profiles],
-            )
+            self._insert_profiles(profiles)
             self._db.execute("COMMIT")
         except Exception as exc:
             self._db.execute("ROLLBACK")
@@ -272,6 +264,41 @@ class Store:
                     )
         finally:
             cursor.close()
+
+    def keep_profiles(
+        self, profiles: Sequence[Profile], settings: GroupSettings | None = None
+    ) -> None:
+        """Keep profiles made under ``settings`` from stored analyses, for articles stored
+        without one (by an earlier version), so that grouping reads them next time. Only
+        profiles made as the store makes them (the default settings) are kept, each in
+        place of one made under another scheme."""
+        if not profiles or profile_scheme(settings) != profile_scheme():
+            return
+        self._db.execute("BEGIN TRANSACTION")
+        try:
+            for start in range(0, len(profiles), ADD_CHUNK):
+                self._insert_profiles(profiles[start : start + ADD_CHUNK], replace=True)
+            self._db.execute("COMMIT")
+        except Exception:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def _insert_profiles(self, profiles: Sequence[Profile], *, replace: bool = False) -> None:
+        """Insert profiles made under the default settings (in the caller's transaction)."""
+        if profiles:
+            insert = "INSERT OR REPLACE INTO" if replace else "INSERT INTO"
+            self._db.execute(
+                f"{insert} article_input "
+                "SELECT unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), unnest(?)",
+                [
+                    [p.article_id for p in profiles],
+                    [profile_scheme()] * len(profiles),
+                    [p.title for p in profiles],
+                    [p.vector.astype(np.float32).tobytes() for p in profiles],
+                    [p.signature.astype(np.uint32).tobytes() for p in profiles],
+                    [to_json(p.terms) for p in profiles],
+                ],
+            )
 
     def _analysis(self, article_id: str, data: str) -> Analysis:
         try:
