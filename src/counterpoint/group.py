@@ -191,7 +191,8 @@ def profile_scheme(settings: GroupSettings | None = None) -> str:
     """Names how :func:`profile` makes a profile under ``settings``: a store keeps each
     article's profile with the name of its scheme, and makes again from the analysis a
     profile that was made under another (other name weights, or a version that counted
-    terms or signed texts otherwise)."""
+    terms or signed texts otherwise). A change to what :func:`profile` makes (its terms,
+    title, vector or signature) must change this name, or stores keep the old profiles."""
     settings = settings or GroupSettings()
     return (
         f"lemmas-names{settings.name_weight:g}-places{settings.place_weight:g}-{SIGNATURE_SCHEME}"
