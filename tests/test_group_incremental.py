@@ -414,8 +414,8 @@ def test_a_file_whose_articles_were_signed_otherwise_is_regrouped_once(tmp_path)
         pipeline.ingest([write(tmp_path, "daily", QUAKE)], store)
         assert store.grouping_is_incremental()
         (first,) = store.events()
-        # as a file grouped by a version that signed articles with another MinHash scheme
-        store._db.execute("UPDATE setting SET value = 'older scheme' WHERE name = 'signature'")
+        # as a file grouped by a version that keyed names or signed articles otherwise
+        store._db.execute("UPDATE setting SET value = 'older scheme' WHERE name = 'profile'")
         assert not store.grouping_is_incremental()
         report = pipeline.ingest(
             [write(tmp_path, "wire", QUAKE_FOLLOW_UP, DAY + timedelta(days=1))], store

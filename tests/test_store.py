@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -450,3 +451,18 @@ def test_a_profile_made_under_another_scheme_is_replaced_and_one_of_other_settin
         ]
         (kept,) = s.profiles([article.id])
         assert kept.terms == profile(article, analysis).terms
+
+
+def test_what_a_profile_holds_is_pinned_to_its_scheme():
+    # Stored profiles are trusted while their scheme's name matches. If this fails because
+    # profile() now makes something else, change group.profile_scheme too, then the values.
+    made = profile(make_article(), sample_analysis())
+    assert profile_scheme() == "lemmas-foldednames2-places5-minhash64-words5-poly"
+    assert made.terms == {
+        "café": 1.0, "kill": 1.0, "@cafe": 1.6931471805599454, "@zurich": 2.6094379124341005
+    }
+    assert made.vector.tolist() == [0.6000000238418579, -0.800000011920929]
+    assert made.title == "Café “Zürich” — 12 killed"
+    assert hashlib.sha256(made.signature.tobytes()).hexdigest() == (
+        "9f6b5671cc4be4f57d261241f2c63e0b82745c2a8e6976a467ba08b7dc068875"
+    )

@@ -24,8 +24,10 @@ import counterpoint.web.app as web_app
 from counterpoint import pipeline
 from counterpoint.cli import main
 from counterpoint.errors import StoreError
+from counterpoint.model import Entity
 from counterpoint.store import Store
 from counterpoint.web import create_app
+from counterpoint.web.catalog import EntityIndex
 from counterpoint.web.highlight import Mark, highlight
 from counterpoint.web.jobs import Pasted, from_pasted, safe_name
 from tests.conftest import EXAMPLES
@@ -586,3 +588,14 @@ def test_an_entity_index_built_while_the_store_changed_is_built_again(fresh, mon
     assert catalog.entities() is not first and len(builds) == 2  # built again
     assert catalog.entities() is catalog.entities() and len(builds) == 2  # then kept
     assert first.by_id.keys() == catalog.entities().by_id.keys()
+
+
+def test_an_entity_is_found_by_its_name_with_or_without_accents():
+    index = EntityIndex()
+    for event_id, name in (("evt_a", "São Paulo"), ("evt_b", "Recep Tayyip Erdogan")):
+        index.add(event_id, Entity(id=f"ent_{event_id}", name=name, type="GPE", aliases=(),
+                                   mentions=()))
+    assert index.search("Sao Paulo") == {"evt_a"}
+    assert index.search("São Paulo") == {"evt_a"}
+    assert index.search("Recep Tayyip Erdoğan") == {"evt_b"}
+    assert index.search("Lisbon") == set()

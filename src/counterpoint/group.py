@@ -195,7 +195,8 @@ def profile_scheme(settings: GroupSettings | None = None) -> str:
     title, vector or signature) must change this name, or stores keep the old profiles."""
     settings = settings or GroupSettings()
     return (
-        f"lemmas-names{settings.name_weight:g}-places{settings.place_weight:g}-{SIGNATURE_SCHEME}"
+        f"lemmas-foldednames{settings.name_weight:g}-places{settings.place_weight:g}"
+        f"-{SIGNATURE_SCHEME}"
     )
 
 

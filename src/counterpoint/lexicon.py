@@ -8,6 +8,7 @@ lives here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 # --- names ---------------------------------------------------------------------------
@@ -153,13 +154,29 @@ _ABBREVIATIONS = {"mt": "mount", "ft": "fort", "pt": "point"}
 
 @lru_cache(maxsize=100_000)
 def name_words(text: str) -> tuple[str, ...]:
-    """Lower-case words of a name, without possessives, "al-" prefixes or a leading article."""
+    """Lower-case words of a name, without possessives, "al-" prefixes or a leading article;
+    letters with accents count as the letters without (``Erdoğan`` -> ``erdogan``)."""
     text = text.lower().replace("’", "'")
+    if not text.isascii():
+        text = fold_accents(text)
     text = _PREFIXES.sub("", _POSSESSIVE.sub("", text))
     words = tuple(_ABBREVIATIONS.get(w, w) for w in _WORD.findall(text))
     if words and words[0] in ("the", "a", "an"):
         words = words[1:]
     return words
+
+
+_LATIN = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"}
+)
+"""Latin letters that are not a letter and an accent (what NFKD leaves whole)."""
+
+
+def fold_accents(text: str) -> str:
+    """``text`` with accents taken off its letters (``São Paulo`` -> ``Sao Paulo``), so
+    that outlets that spell a name with and without them agree."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LATIN))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 _POSSESSIVE = re.compile(r"'s\b")

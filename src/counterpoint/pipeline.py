@@ -115,7 +115,7 @@ def group_new(
     (by an earlier version, or under other ``settings``) has its analysis decoded, with
     the others of its :data:`LOAD_CHUNK`, and only its profile kept.
     """
-    if not store.grouping_is_incremental():
+    if not store.grouping_is_incremental(settings):
         return regroup(store, settings, progress=progress)
     ids = store.ungrouped()
     if not ids:

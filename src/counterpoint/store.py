@@ -11,7 +11,7 @@ Tables::
     event_profile  what grouping keeps of each event: dates, summed embeddings and TF-IDF terms
     event_merge    events merged into others: the old id and the id it now belongs to
     term_df        in how many placed articles each term occurs (for IDF weights)
-    setting        how the grouping state was made (the MinHash scheme of the signatures)
+    setting        how the grouping state was made (the profile scheme of its articles)
 
 An article, its analysis and its profile are written in one transaction, so a failure
 part-way leaves the database as it was before that article (``add_many`` writes
@@ -33,7 +33,6 @@ import numpy as np
 
 from counterpoint.errors import NotFoundError, StoreError
 from counterpoint.group import (
-    SIGNATURE_SCHEME,
     EventState,
     Grouper,
     GroupSettings,
@@ -385,16 +384,16 @@ class Store:
         ).fetchall()
         return [article_id for (article_id,) in rows]
 
-    def grouping_is_incremental(self) -> bool:
-        """Whether every grouped article has its grouping profile, signed as this version
-        signs them (so new articles can be placed without regrouping the store); False
-        after :meth:`save_events`, and in a file grouped by a version that signed
-        articles otherwise."""
+    def grouping_is_incremental(self, settings: GroupSettings | None = None) -> bool:
+        """Whether every grouped article has its grouping profile, made as ``settings``
+        make them (:func:`~counterpoint.group.profile_scheme`), so new articles can be
+        placed without regrouping the store; False after :meth:`save_events`, and in a
+        file grouped by a version that keyed names or signed articles otherwise."""
         grouped, profiled, scheme = self._db.execute(
             "SELECT (SELECT count(*) FROM event_article), (SELECT count(*) FROM article_profile), "
-            "(SELECT value FROM setting WHERE name = 'signature')"
+            "(SELECT value FROM setting WHERE name = 'profile')"
         ).fetchone()
-        return grouped == profiled and (profiled == 0 or scheme == SIGNATURE_SCHEME)
+        return grouped == profiled and (profiled == 0 or scheme == profile_scheme(settings))
 
     def grouper(
         self, profiles: Sequence[Profile], settings: GroupSettings | None = None
@@ -567,7 +566,8 @@ class Store:
                 [e.copies.get(a) for e in changed for a in e.article_ids],
             )
             self._db.execute(
-                "INSERT OR REPLACE INTO setting VALUES ('signature', ?)", [SIGNATURE_SCHEME]
+                "INSERT OR REPLACE INTO setting VALUES ('profile', ?)",
+                [profile_scheme(grouper.settings)],
             )
             for old, new in grouper.merges.items():
                 self._db.execute("UPDATE event_merge SET new_id = ? WHERE new_id = ?", [new, old])
