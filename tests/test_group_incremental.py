@@ -688,10 +688,10 @@ def test_a_failed_save_leaves_the_grouping_as_it_was(tmp_path, monkeypatch):
         write(tmp_path, "wire", QUAKE_FOLLOW_UP)
         real_insert = Store._insert
 
-        def failing_insert(self, table, *columns):
+        def failing_insert(self, table, *columns, **options):
             if table == "event_article":
                 raise RuntimeError("disk full")
-            return real_insert(self, table, *columns)
+            return real_insert(self, table, *columns, **options)
 
         monkeypatch.setattr(Store, "_insert", failing_insert)
         with pytest.raises(RuntimeError):

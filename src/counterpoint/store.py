@@ -284,20 +284,16 @@ class Store:
 
     def _insert_profiles(self, profiles: Sequence[Profile], *, replace: bool = False) -> None:
         """Insert profiles made under the default settings (in the caller's transaction)."""
-        if profiles:
-            insert = "INSERT OR REPLACE INTO" if replace else "INSERT INTO"
-            self._db.execute(
-                f"{insert} article_input "
-                "SELECT unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), unnest(?)",
-                [
-                    [p.article_id for p in profiles],
-                    [profile_scheme()] * len(profiles),
-                    [p.title for p in profiles],
-                    [p.vector.astype(np.float32).tobytes() for p in profiles],
-                    [p.signature.astype(np.uint32).tobytes() for p in profiles],
-                    [to_json(p.terms) for p in profiles],
-                ],
-            )
+        self._insert(
+            "article_input",
+            [p.article_id for p in profiles],
+            [profile_scheme()] * len(profiles),
+            [p.title for p in profiles],
+            [p.vector.astype(np.float32).tobytes() for p in profiles],
+            [p.signature.astype(np.uint32).tobytes() for p in profiles],
+            [to_json(p.terms) for p in profiles],
+            replace=replace,
+        )
 
     def _analysis(self, article_id: str, data: str) -> Analysis:
         try:
@@ -591,11 +587,13 @@ class Store:
                 [list(merges), list(merges.values())],
             )
 
-    def _insert(self, table: str, *columns: list) -> None:
-        """Insert rows given column by column, in one statement."""
+    def _insert(self, table: str, *columns: list, replace: bool = False) -> None:
+        """Insert rows given column by column, in one statement (``replace``: in place of
+        rows with the same key)."""
         if columns and columns[0]:
+            insert = "INSERT OR REPLACE INTO" if replace else "INSERT INTO"
             self._db.execute(
-                f"INSERT INTO {table} SELECT {', '.join(['unnest(?)'] * len(columns))}",
+                f"{insert} {table} SELECT {', '.join(['unnest(?)'] * len(columns))}",
                 [list(c) for c in columns],
             )
 
