@@ -24,7 +24,7 @@ from benchmarks import ecbplus
 from counterpoint.ingest import article_from_text
 from counterpoint.model import Article
 
-__all__ = ["DATASETS", "load_allsides", "load_basil", "load_ecbplus"]
+__all__ = ["DATASETS", "allsides_perspectives", "load_allsides", "load_basil", "load_ecbplus"]
 
 Labelled = list[tuple[Article, str]]
 
@@ -87,6 +87,21 @@ def load_allsides(path: str | Path) -> Labelled:
             )
             pairs.append((article, str(story["id"])))
     return pairs
+
+
+def allsides_perspectives(path: str | Path) -> set[str]:
+    """Ids of the AllSides stories that gather opinion on a happening, titled
+    "Perspectives: …". AllSides keeps such a story apart from its news story on the
+    same happening ("Facebook Board Upholds Trump Ban but Orders Review" and
+    "Perspectives: Facebook Board Upholds Trump Ban", both of 5 May 2021)."""
+    root = Path(path)
+    file = root / "roundups.jsonl" if root.is_dir() else root
+    stories = (json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line)
+    return {
+        str(story["id"])
+        for story in stories
+        if (story.get("issue") or "").lower().startswith("perspectives:")
+    }
 
 
 def _date(value: str | None) -> date | None:

@@ -30,7 +30,10 @@ The last line of stdout is JSON: ``precision``, ``recall``, ``f1``, ``events``,
 ``pools`` (1, or the number of topics), ``baselines`` ({name: {precision, recall, f1,
 threshold, ...}}), ``orders`` (the scores of each order the articles were handed over
 in, the first being the one above; ``--orders N`` adds N-1 more, which shows the
-events do not depend on it) and timings.
+events do not depend on it) and timings. For AllSides, ``news_stories`` gives the scores
+over the stories that are not opinion roundups ("Perspectives: …"): AllSides keeps the
+opinion on a happening apart from its news story on it, where counterpoint sees one
+happening.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ import numpy as np
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpora import DATASETS
+from benchmarks.corpora import DATASETS, allsides_perspectives
 from benchmarks.metrics import bcubed
 from counterpoint.analyze import analyze_many
 from counterpoint.group import group
@@ -137,9 +140,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         "analyse_s": round(analyse_s, 1),
         "group_s": round(group_s, 3),
     }
+    if args.dataset == "allsides":
+        result["news_stories"] = _news_stories(events, gold, allsides_perspectives(args.data))
     _print_table(result)
     print(json.dumps(result))
     return 0
+
+
+def _news_stories(events: Sequence, gold: dict[str, str], opinion: set[str]) -> dict:
+    """B-cubed over the articles of the AllSides stories that are not opinion roundups
+    ("Perspectives: …", which often gather opinion on the happening of a news story of the
+    same day or the day before); how many stories are left, and how many events hold both
+    an opinion roundup and another story."""
+    predicted = {a: e.id for e in events for a in e.article_ids}
+    news = [a for a in predicted if gold[a] not in opinion]
+    scores = bcubed({a: predicted[a] for a in news}, {a: gold[a] for a in news})
+    stories = [{gold[a] for a in e.article_ids} for e in events]
+    return {
+        **_rounded({"precision": scores.precision, "recall": scores.recall, "f1": scores.f1}),
+        "stories": len({gold[a] for a in news}),
+        "opinion_stories": len(opinion & set(gold.values())),
+        "events_joining_opinion_to_another_story": sum(
+            len(s) > 1 and bool(s & opinion) for s in stories
+        ),
+    }
 
 
 def _group_pools(
@@ -288,6 +312,15 @@ def _print_table(r: dict) -> None:
     print(f"{'clustering':<16}{'P':>8}{'R':>8}{'F1':>8}", file=sys.stderr)
     for name, p, rec, f in rows:
         print(f"{name:<16}{p:>8.3f}{rec:>8.3f}{f:>8.3f}", file=sys.stderr)
+    if "news_stories" in r:
+        n = r["news_stories"]
+        print(
+            f"counterpoint on the {n['stories']} stories that are not opinion roundups: "
+            f"P {n['precision']:.3f} R {n['recall']:.3f} F1 {n['f1']:.3f}; "
+            f"{n['events_joining_opinion_to_another_story']} events join one of the "
+            f"{n['opinion_stories']} opinion roundups to another story",
+            file=sys.stderr,
+        )
 
 
 def parser(doc: str | None) -> argparse.ArgumentParser:

@@ -165,3 +165,35 @@ def test_other_orders_handed_over_form_the_same_events():
     other = _group_pools([articles], analyses, gold, SEED + 1)
     assert first[0] == other[0]  # the same events, ids and order of members included
     assert first[1][0].f1 == other[1][0].f1 == 1.0
+
+
+def test_allsides_opinion_roundups_are_scored_apart(tmp_path):
+    import json
+
+    from benchmarks.corpora import allsides_perspectives
+    from benchmarks.events import _news_stories
+
+    from counterpoint.model import Event
+
+    stories = [
+        {"id": 1, "issue": "Facebook Board Upholds Trump Ban but Orders Review"},
+        {"id": 2, "issue": "Perspectives: Facebook Board Upholds Trump Ban"},
+        {"id": 3, "issue": "Hiring Slows in April"},
+        {"id": 4, "issue": None},
+    ]
+    roundups = tmp_path / "roundups.jsonl"
+    roundups.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
+    opinion = allsides_perspectives(tmp_path)
+    assert opinion == {"2"}
+
+    gold = {"a": "1", "b": "1", "c": "2", "d": "3", "e": "3"}
+    events = [  # the news and opinion roundups of one happening together; one job report split
+        Event(id="x", article_ids=("a", "b", "c"), title="ban"),
+        Event(id="y", article_ids=("d",), title="jobs"),
+        Event(id="z", article_ids=("e",), title="jobs"),
+    ]
+    scores = _news_stories(events, gold, opinion)
+    assert scores["stories"] == 2 and scores["opinion_stories"] == 1
+    assert scores["events_joining_opinion_to_another_story"] == 1
+    # without "c": {a, b} is whole, {d} {e} split story 3: recall (1 + 1 + 1/2 + 1/2) / 4
+    assert scores["precision"] == 1.0 and scores["recall"] == 0.75
