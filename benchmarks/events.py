@@ -33,7 +33,9 @@ in, the first being the one above; ``--orders N`` adds N-1 more, which shows the
 events do not depend on it) and timings. For AllSides, ``news_stories`` gives the scores
 over the stories that are not opinion roundups ("Perspectives: …"): AllSides keeps the
 opinion on a happening apart from its news story on it, where counterpoint sees one
-happening.
+happening. For ECB+, ``like_happenings`` says how many events mix gold events, how many
+of those lie within one topic, and the scores had each topic's two like happenings been
+told apart.
 """
 
 from __future__ import annotations
@@ -142,9 +144,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if args.dataset == "allsides":
         result["news_stories"] = _news_stories(events, gold, allsides_perspectives(args.data))
+    if args.dataset == "ecbplus":
+        result["like_happenings"] = _like_happenings(events, gold)
     _print_table(result)
     print(json.dumps(result))
     return 0
+
+
+def _like_happenings(events: Sequence, gold: dict[str, str]) -> dict:
+    """Where ECB+ events mix gold events: how many events do, how many of those lie within
+    one topic (its two like happenings, ``<topic>_ecb`` and ``<topic>_ecbplus``: two
+    earthquakes, two rehab stays), and the scores had each topic's two happenings been
+    told apart (each event split by the gold component)."""
+    predicted = {a: e.id for e in events for a in e.article_ids}
+    mixed = [{gold[a] for a in e.article_ids} for e in events]
+    mixed = [golds for golds in mixed if len(golds) > 1]
+    apart = bcubed({a: (predicted[a], gold[a].split("_")[-1]) for a in predicted}, gold)
+    return {
+        "mixed_events": len(mixed),
+        "within_one_topic": sum(len({g.split("_")[0] for g in golds}) == 1 for golds in mixed),
+        "told_apart": _rounded(
+            {"precision": apart.precision, "recall": apart.recall, "f1": apart.f1}
+        ),
+    }
 
 
 def _news_stories(events: Sequence, gold: dict[str, str], opinion: set[str]) -> dict:
@@ -312,6 +334,14 @@ def _print_table(r: dict) -> None:
     print(f"{'clustering':<16}{'P':>8}{'R':>8}{'F1':>8}", file=sys.stderr)
     for name, p, rec, f in rows:
         print(f"{name:<16}{p:>8.3f}{rec:>8.3f}{f:>8.3f}", file=sys.stderr)
+    if "like_happenings" in r:
+        like = r["like_happenings"]
+        print(
+            f"{like['mixed_events']} events mix gold events, {like['within_one_topic']} of them "
+            f"within one topic; with each topic's two happenings told apart: "
+            f"F1 {like['told_apart']['f1']:.3f}",
+            file=sys.stderr,
+        )
     if "news_stories" in r:
         n = r["news_stories"]
         print(

@@ -197,3 +197,20 @@ def test_allsides_opinion_roundups_are_scored_apart(tmp_path):
     assert scores["events_joining_opinion_to_another_story"] == 1
     # without "c": {a, b} is whole, {d} {e} split story 3: recall (1 + 1 + 1/2 + 1/2) / 4
     assert scores["precision"] == 1.0 and scores["recall"] == 0.75
+
+
+def test_ecbplus_errors_are_placed_within_or_across_topics():
+    from benchmarks.events import _like_happenings
+
+    from counterpoint.model import Event
+
+    gold = {"a": "1_ecb", "b": "1_ecbplus", "c": "1_ecb", "d": "2_ecb", "e": "3_ecb"}
+    events = [  # topic 1's two happenings joined; topics 2 and 3 joined
+        Event(id="x", article_ids=("a", "b", "c"), title="rehab"),
+        Event(id="y", article_ids=("d", "e"), title="quake"),
+    ]
+    like = _like_happenings(events, gold)
+    assert like["mixed_events"] == 2 and like["within_one_topic"] == 1
+    # telling each topic's happenings apart mends topic 1, not the join across topics:
+    # d and e keep half their event each, P = (1 + 1 + 1 + 1/2 + 1/2) / 5
+    assert like["told_apart"]["precision"] == 0.8 and like["told_apart"]["recall"] == 1.0
