@@ -96,7 +96,8 @@ def allsides_perspectives(path: str | Path) -> set[str]:
     "Perspectives: Facebook Board Upholds Trump Ban", both of 5 May 2021)."""
     root = Path(path)
     file = root / "roundups.jsonl" if root.is_dir() else root
-    stories = (json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line)
+    lines = file.read_text(encoding="utf-8").splitlines()
+    stories = (json.loads(line) for line in lines if line.strip())
     return {
         str(story["id"])
         for story in stories

@@ -199,7 +199,7 @@ def test_allsides_opinion_roundups_are_scored_apart(tmp_path):
     assert scores["precision"] == 1.0 and scores["recall"] == 0.75
 
 
-def test_ecbplus_errors_are_placed_within_or_across_topics():
+def test_ecbplus_mixed_events_are_counted_within_and_across_topics():
     from benchmarks.events import _like_happenings
 
     from counterpoint.model import Event
