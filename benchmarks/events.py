@@ -50,6 +50,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -163,9 +164,7 @@ def _like_happenings(events: Sequence, gold: dict[str, str]) -> dict:
     return {
         "mixed_events": len(mixed),
         "within_one_topic": sum(len({g.split("_")[0] for g in golds}) == 1 for golds in mixed),
-        "told_apart": _rounded(
-            {"precision": apart.precision, "recall": apart.recall, "f1": apart.f1}
-        ),
+        "told_apart": _rounded(asdict(apart)),
     }
 
 
@@ -179,7 +178,7 @@ def _news_stories(events: Sequence, gold: dict[str, str], opinion: set[str]) -> 
     scores = bcubed({a: predicted[a] for a in news}, {a: gold[a] for a in news})
     stories = [{gold[a] for a in e.article_ids} for e in events]
     return {
-        **_rounded({"precision": scores.precision, "recall": scores.recall, "f1": scores.f1}),
+        **_rounded(asdict(scores)),
         "stories": len({gold[a] for a in news}),
         "opinion_stories": len(opinion & set(gold.values())),
         "events_joining_opinion_to_another_story": sum(
