@@ -60,13 +60,7 @@ def load_basil(path: str | Path) -> Labelled:
 
 
 def load_allsides(path: str | Path) -> Labelled:
-    root = Path(path)
-    file = root / "roundups.jsonl" if root.is_dir() else root
-    if not file.is_file():
-        raise FileNotFoundError(
-            f"No AllSides roundups file at {str(file)!r}; "
-            "pass ../shared/eval/allsides or its roundups.jsonl"
-        )
+    file = _roundups_file(path)
     pairs = []
     for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -94,15 +88,25 @@ def allsides_perspectives(path: str | Path) -> set[str]:
     "Perspectives: …". AllSides keeps such a story apart from its news story on the
     same happening ("Facebook Board Upholds Trump Ban but Orders Review" and
     "Perspectives: Facebook Board Upholds Trump Ban", both of 5 May 2021)."""
-    root = Path(path)
-    file = root / "roundups.jsonl" if root.is_dir() else root
-    lines = file.read_text(encoding="utf-8").splitlines()
+    lines = _roundups_file(path).read_text(encoding="utf-8").splitlines()
     stories = (json.loads(line) for line in lines if line.strip())
     return {
         str(story["id"])
         for story in stories
         if (story.get("issue") or "").lower().startswith("perspectives:")
     }
+
+
+def _roundups_file(path: str | Path) -> Path:
+    """The AllSides roundups file: ``path`` itself, or ``roundups.jsonl`` in that folder."""
+    root = Path(path)
+    file = root / "roundups.jsonl" if root.is_dir() else root
+    if not file.is_file():
+        raise FileNotFoundError(
+            f"No AllSides roundups file at {str(file)!r}; "
+            "pass ../shared/eval/allsides or its roundups.jsonl"
+        )
+    return file
 
 
 def _date(value: str | None) -> date | None:

@@ -158,8 +158,7 @@ def _like_happenings(events: Sequence, gold: dict[str, str]) -> dict:
     earthquakes, two rehab stays), and the scores had each topic's two happenings been
     told apart (each event split by the gold component)."""
     predicted = {a: e.id for e in events for a in e.article_ids}
-    mixed = [{gold[a] for a in e.article_ids} for e in events]
-    mixed = [golds for golds in mixed if len(golds) > 1]
+    mixed = [golds for e in events if len(golds := {gold[a] for a in e.article_ids}) > 1]
     apart = bcubed({a: (predicted[a], gold[a].split("_")[-1]) for a in predicted}, gold)
     return {
         "mixed_events": len(mixed),
