@@ -119,6 +119,9 @@ class Figure(Span):
     """Index of the figure this one breaks down, within the same article."""
     attributed_to: str | None = None
     sentence: int = 0
+    scope: Literal["event", "background"] = "event"
+    """``background`` for history, other happenings and biography ("since 2011", a toll of
+    decades ago), told in the article around the event's own figures."""
 
 
 @dataclass(**_frozen)
@@ -139,6 +142,26 @@ class Label(Span):
 
 
 @dataclass(**_frozen)
+class Claim(Span):
+    """One checkable proposition: an independent clause of a sentence."""
+
+    sentence: int
+    predicate: str
+    """The lemma of the clause's head ("kill", "charge", "be")."""
+    negated: bool = False
+    modal: str | None = None
+    """"may", "could", "plan" …: the clause says what might or is meant to happen."""
+    agents: tuple[str, ...] = ()
+    """Lower-case content words of the clause's subjects."""
+    patients: tuple[str, ...] = ()
+    """Lower-case content words of its objects."""
+    speaker: str | None = None
+    """Who says it, when it stands in reported speech or a quotation."""
+    lemmas: tuple[str, ...] = ()
+    """Its content lemmas, as :attr:`Analysis.lemmas` gives a sentence's."""
+
+
+@dataclass(**_frozen)
 class Analysis:
     """Everything derived from one article."""
 
@@ -155,6 +178,8 @@ class Analysis:
     """A unit vector for the article's lead (title and first sentences)."""
     event_date: date | None = None
     """The most likely day of the happening, from the time expressions."""
+    claims: tuple[Claim, ...] = ()
+    """The clause-level claims of every sentence, in order (see analyze.claims)."""
 
 
 @dataclass(**_frozen)
@@ -192,7 +217,7 @@ class Entity:
 class Difference:
     """A detail on which the reports of one fact differ: each article's version of it."""
 
-    kind: Literal["number", "place", "date", "agent"]
+    kind: Literal["number", "place", "date", "agent", "outcome"]
     values: tuple[Ref, ...]
     """One span per article giving its version ("Aleppo", "Wednesday", "at least 130 …")."""
 
@@ -209,6 +234,13 @@ class Fact:
     """The details behind ``note``, one per kind of difference."""
     omitted_by: tuple[str, ...] = ()
     """Articles of the event that do not report this fact."""
+
+    @property
+    def differs_on(self) -> str | None:
+        """The first detail a conflicting fact differs on: number, date, outcome, place or
+        agent (``None`` unless conflicting)."""
+        return self.differences[0].kind if self.status == "conflicting" and self.differences \
+            else None
 
 
 @dataclass(**_frozen)
@@ -238,6 +270,10 @@ class FigureGroup:
     sources: tuple[str, ...] = ()
     """The independent origins of the figure: the innermost source of each chain, or the
     outlet itself when it gives the figure in its own voice."""
+    scope: Literal["event", "background"] = "event"
+    differences: tuple[str, ...] = ()
+    """Groups that only some reports' breakdowns include ("civilians" in one outlet's toll,
+    absent from the breakdown the others cite)."""
 
 
 @dataclass(**_frozen)

@@ -15,9 +15,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 from counterpoint.analyze.attribution import find_attributions
+from counterpoint.analyze.claims import find_claims, lemmas
 from counterpoint.analyze.embed import default_embedder
 from counterpoint.analyze.entities import find_mentions
-from counterpoint.analyze.figures import find_figures
+from counterpoint.analyze.figures import find_figures, mark_background
 from counterpoint.analyze.labels import find_labels
 from counterpoint.analyze.loaded import default_model
 from counterpoint.analyze.nlp import load_nlp
@@ -27,7 +28,6 @@ from counterpoint.model import Analysis, Article, Sentence
 
 __all__ = ["analyze", "analyze_many", "lead_text"]
 
-CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 LEAD_SENTENCES = 3
 
 
@@ -121,6 +121,8 @@ def _analyze_doc(article: Article, doc, embedding: tuple[float, ...], states=Non
         states=states,
     )
     lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1].end if sentences else 0
+    happened = event_date(times, lead_end, article.published)
+    figures = mark_background(figures, sentences, times, article.published or happened)
     return Analysis(
         article_id=article.id,
         sentences=tuple(sentences),
@@ -131,7 +133,10 @@ def _analyze_doc(article: Article, doc, embedding: tuple[float, ...], states=Non
         labels=tuple(labels),
         lemmas=tuple(_lemmas(doc, s, offset) for s in sentences),
         embedding=embedding,
-        event_date=event_date(times, lead_end, article.published),
+        event_date=happened,
+        claims=tuple(
+            find_claims(doc, offset=offset, sentences=sentences, attributions=attributions)
+        ),
     )
 
 
@@ -159,7 +164,8 @@ def _sentences(doc, offset: int) -> list[Sentence]:
 
 
 def _pieces(text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of each stretch of ``text`` between blank lines, stripped."""
+    """``(start, end)`` of each stretch of ``text`` between blank lines (or after a line that
+    ends without punctuation), stripped."""
     at = 0
     for found in [*_BLANK_LINE.finditer(text), None]:
         stop = found.start() if found else len(text)
@@ -170,20 +176,19 @@ def _pieces(text: str) -> Iterator[tuple[int, int]]:
             at = found.end()
 
 
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_BLANK_LINE = re.compile(
+    r"\n[ \t\r\f\v]*\n\s*"
+    # a line with no closing punctuation (a headline, a dateline, a byline) ends its unit
+    # when the next line starts as a sentence does; a hard-wrapped line goes on in lower case
+    r"|(?<=[^\s.!?:;,\"”’)\]])[ \t\r\f\v]*\n\s*(?=[A-Z0-9\"“‘(])"
+)
 _STRAY_QUOTE = re.compile(r"[\"”’»](?:\s*\n\s*|$)")
 """A closing quotation mark, then a line break (or nothing): the end of the paragraph above."""
 
 
 def _lemmas(doc, sentence: Sentence, offset: int) -> tuple[str, ...]:
     span = doc.char_span(sentence.start - offset, sentence.end - offset, alignment_mode="expand")
-    if span is None:
-        return ()
-    return tuple(
-        t.lemma_.lower()
-        for t in span
-        if t.pos_ in CONTENT_POS and not t.is_stop and (t.is_alpha or t.like_num)
-    )
+    return () if span is None else lemmas(span)
 
 
 def _attribute(figure, attributions):

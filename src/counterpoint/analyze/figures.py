@@ -4,7 +4,13 @@ A figure is a number (digits, number words, or vague amounts such as "dozens")
 that counts a group ("people", "members of the HTS"), the thing that happened to
 the group ("killed"), an optional qualifier ("at least", "over") and the groups
 it breaks down into ("including 65 members …, 18 allied fighters …"). Numbers
-that count no group (years, ages, percentages, money) are left out.
+that count no group (years, ages, percentages, money) are left out, and so are
+vague amounts ("dozens", "hundreds": the article printed no number), fractions
+("two-thirds") and numbers that stand for nothing counted ("called 911", "one
+another").
+
+A figure told about history or another happening ("since 2011", "decades ago", a
+year before the article's) has ``scope`` ``background`` (:func:`mark_background`).
 """
 
 from __future__ import annotations
@@ -145,20 +151,35 @@ SKIP_NOUNS = {
 _NUMERIC = re.compile(r"^\d{1,3}(?:[,.]\d{3})*(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 
 
+FRACTIONS = {"half", "halves", "third", "thirds", "quarter", "quarters", "fifth", "fifths",
+             "tenth", "tenths"}
+_PAST = re.compile(
+    r"\bsince (?:the )?(?:19|20)\d\d\b|\b(?:decades?|years|centuries) ago\b|"
+    r"\bover (?:the )?(?:past |last )?(?:\w+ )?(?:years|decades)\b|\bin (?:19|20)\d\d\b|"
+    r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)? (?:war|election|attack|earthquake)\b",
+    re.IGNORECASE,
+)
+BACKGROUND_DAYS = 45
+"""A day this long before the article's date is another time than the event's."""
+
+
 def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
     figures: list[Figure] = []
+    outcomes = set(OUTCOMES.values())
     for token in doc:
         parsed = _number(doc, token)
-        if parsed is None:
+        if parsed is None or token.lower_ in VAGUE and token.lower_ != "dozen":
             continue
         value, number_span = parsed
+        if _fraction_or_idiom(doc, number_span[1]):
+            continue
         noun = _counted_noun(token)
         if noun is None or noun.lemma_.lower() in SKIP_NOUNS or noun.ent_type_ in ("DATE", "MONEY"):
             continue
         qualifier, first = _qualifier(doc, number_span[0], token.lower_)
         what, verb = _outcome(noun)
-        if what is None:
-            continue
+        if what is None or (noun is token and what not in outcomes):
+            continue  # a bare number stands for a group only when it died, was hurt …
         group = _group_span(doc, noun, number_span[1])
         end_token = group.end
         if (
@@ -188,6 +209,41 @@ def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
             )
         )
     return _with_breakdowns(figures)
+
+
+def _fraction_or_idiom(doc, end: int) -> bool:
+    """Whether the number ending before token ``end`` is a fraction ("two-thirds", "one
+    half") or an idiom ("one another")."""
+    following = [t.lower_ for t in doc[end : end + 2]]
+    if following[:1] == ["-"]:
+        following = following[1:]
+    return bool(following) and (following[0] in FRACTIONS or following[0] == "another")
+
+
+def mark_background(figures, sentences, times, published) -> list[Figure]:
+    """Each figure with ``scope`` ``background`` when its sentence tells of another time: a
+    day more than :data:`BACKGROUND_DAYS` before ``published`` (the article's date, or the
+    event's), or words such as "since 2011", "decades ago", "in 2019" naming an earlier year."""
+    out = []
+    for figure in figures:
+        sentence = sentences[figure.sentence] if figure.sentence < len(sentences) else None
+        if sentence is not None and _tells_past(sentence, times, published):
+            figure = replace(figure, scope="background")
+        out.append(figure)
+    return out
+
+
+def _tells_past(sentence, times, published) -> bool:
+    if published is not None:
+        for time in times:
+            if sentence.start <= time.start < sentence.end and time.value is not None:
+                if (published - time.value).days > BACKGROUND_DAYS:
+                    return True
+    for match in _PAST.finditer(sentence.text):
+        years = [int(y) for y in re.findall(r"(?:19|20)\d\d", match.group(0))]
+        if not years or published is None or min(years) < published.year:
+            return True
+    return False
 
 
 def _with_breakdowns(figures: list[Figure]) -> list[Figure]:

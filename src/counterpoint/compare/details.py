@@ -109,16 +109,20 @@ COUNTRIES = frozenset(
 
 
 def differences(
-    members: Sequence[tuple[str, int]],
+    members: Sequence[tuple[str, Span]],
     analyses: Mapping[str, Analysis],
     entity_of: Mapping[tuple[str, int], str],
 ) -> tuple[Difference, ...]:
-    """The details the reports of one fact (``(article id, sentence index)`` each) differ on."""
+    """The details the reports of one fact (``(article id, claim)`` each: a claim or any
+    span of the article) differ on. A place differs only between two countries: a town lies
+    in its province and its country, and names alone cannot tell whether one place holds
+    another."""
     found = []
     for kind, finder in (
         ("number", _number),
-        ("place", _place),
         ("date", _date),
+        ("outcome", _outcome),
+        ("place", _place),
         ("agent", _agent),
     ):
         values = finder(members, analyses, entity_of)
@@ -138,8 +142,17 @@ def describe(found: Sequence[Difference], outlet_of: Mapping[str, str]) -> str:
     return "; ".join(clauses)
 
 
-def _sentence(analysis: Analysis, index: int):
-    return analysis.sentences[index]
+def _inside(span, start: int) -> bool:
+    return span.start <= start < span.end
+
+
+OUTCOMES = (
+    ({"pass", "approve", "adopt", "uphold", "confirm", "win"},
+     {"fail", "reject", "defeat", "block", "veto", "overturn", "lose"}),
+    ({"admit", "acknowledge", "accept"}, {"deny", "refuse", "decline", "dispute"}),
+    ({"convict"}, {"acquit"}),
+)
+"""Predicates whose outcomes exclude each other ("the bill passed" / "the bill failed")."""
 
 
 def _ref(article_id: str, span) -> Ref:
@@ -149,9 +162,9 @@ def _ref(article_id: str, span) -> Ref:
 def _number(members, analyses, entity_of) -> tuple[Ref, ...]:
     figures = [
         (article_id, f)
-        for article_id, index in members
+        for article_id, span in members
         for f in analyses[article_id].figures
-        if f.sentence == index and f.qualifier not in VAGUE_RANGES
+        if _inside(span, f.number.start) and f.qualifier not in VAGUE_RANGES
     ]
     for i, (article_a, a) in enumerate(figures):
         for article_b, b in figures[i + 1 :]:
@@ -209,8 +222,8 @@ def _words_of(spans) -> set[str]:
 
 
 def _place(members, analyses, entity_of) -> tuple[Ref, ...]:
-    located = {a: _located(_sentence(analyses[a], i)) for a, i in members}
-    for level in (False, True):
+    located = {a: _located(span) for a, span in members}
+    for level in (True,):
         at_level = {
             a: [p for p in places if _is_country(p.text) == level]
             for a, places in located.items()
@@ -254,11 +267,11 @@ def _agent(members, analyses, entity_of) -> tuple[Ref, ...]:
     runs: dict[str, dict[str, list[list]]] = {}  # article -> verb -> runs of names
     named: dict[str, list] = {}
     sentences = {}
-    for article_id, index in members:
+    for article_id, span in members:
         analysis = analyses[article_id]
-        sentence = sentences[article_id] = _sentence(analysis, index)
+        sentence = sentences[article_id] = span
         names = named[article_id] = [
-            m for m in analysis.mentions if m.sentence == index and m.type in AGENT_TYPES
+            m for m in analysis.mentions if _inside(span, m.start) and m.type in AGENT_TYPES
         ]
         last = None
         for m in names:
@@ -299,9 +312,8 @@ def _between(sentence, start: int, end: int) -> str:
 
 def _date(members, analyses, entity_of) -> tuple[Ref, ...]:
     days: dict[str, list] = {}
-    for article_id, index in members:
+    for article_id, sentence in members:
         analysis = analyses[article_id]
-        sentence = _sentence(analysis, index)
         cues = [
             a.cue
             for a in analysis.attributions
@@ -321,4 +333,23 @@ def _date(members, analyses, entity_of) -> tuple[Ref, ...]:
             gaps = [abs((x.value - y.value).days) for x in days[a] for y in days[b]]
             if gaps and min(gaps) > 1:
                 return (_ref(a, days[a][0]), _ref(b, days[b][0]))
+    return ()
+
+
+def _outcome(members, analyses, entity_of) -> tuple[Ref, ...]:
+    """An assertion against its denial: the same predicate negated in one report only, or
+    predicates of excluding outcomes ("passed" / "failed"). Only claims carry a predicate."""
+    claims = [(a, c) for a, c in members if getattr(c, "predicate", "")]
+    for i, (article_a, a) in enumerate(claims):
+        for article_b, b in claims[i + 1 :]:
+            if article_a == article_b or a.modal or b.modal:
+                continue
+            same = a.predicate == b.predicate and a.negated != b.negated
+            opposed = a.negated == b.negated and any(
+                {a.predicate, b.predicate} <= yes | no
+                and (a.predicate in yes) != (b.predicate in yes)
+                for yes, no in OUTCOMES
+            )
+            if same or opposed:
+                return (_ref(article_a, a), _ref(article_b, b))
     return ()

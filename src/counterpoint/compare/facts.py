@@ -1,27 +1,22 @@
-"""Align statements across the articles of one event into facts.
+"""Align claims across the articles of one event into facts.
 
-Each sentence of each article is a report. Two reports from different articles
-state the same fact when they say the same thing by meaning and share its
-specifics. The score of a pair adds two signals:
+Each claim (an independent clause, see :mod:`counterpoint.analyze.claims`) of each article is
+a report. Two reports of different articles state the same fact when the trained pair model
+(:mod:`counterpoint.compare.same`) gives them a probability of at least its ``strict``
+threshold, chosen for precision: a false "agreed" misleads a reader more than a missed one.
+Quotes or reported speech of different speakers never pair, nor do an assertion and its
+denial. Candidates are the pairs whose sentence embeddings are close enough for the model to
+matter, so an event of a few dozen articles still compares in seconds.
 
-- **meaning**: the cosine of the two sentences' embeddings (all-MiniLM-L6-v2),
-  taken above the event's background (sentences about one event all resemble
-  each other a little, so only similarity beyond the event's average counts);
-- **specifics**: an IDF-weighted cosine over content lemmas, the resolved entities
-  the sentence names (``@entity``: people, groups, places), its figures
-  (``#killed``, ``#130``) and its calendar days (``%2024-11-27``), so rare shared
-  details weigh most.
+Pairs are joined best first into facts that hold at most one report per article, and only
+when every pair of reports of the joined fact passes the threshold (complete link): a fact
+never holds two reports that do not say the same thing.
 
-Two reports that name the same kind of happening at the same place ("killed" and
-"Aleppo") score a little more. Pairs are joined best first into facts that hold
-at most one report per article; a report then left alone joins a fact it matches
-much better than the threshold, beside its own article's report (one outlet may
-say in two sentences what another says in one). Without an embedder (``embed=None``) the specifics alone decide, with
-the threshold the lexical signal was tuned for.
-
-A fact reported by two or more independent articles (a near-duplicate copy does
-not count twice) is ``agreed``, or ``conflicting`` when the reports differ on a
-detail (see :mod:`counterpoint.compare.details`); a fact reported by one article
+A fact reported by two or more independent articles (a near-duplicate copy does not count
+twice) is ``agreed``, or ``conflicting`` when the reports differ on a detail (see
+:mod:`counterpoint.compare.details`). Two reports left alone that have the same predicate and
+participants and differ on a number, a day or an outcome ("the bill passed" / "the bill
+failed", "charged" / "not charged") are a conflicting fact too. A fact reported by one article
 alone is ``single_source``. ``omitted_by`` lists the articles that leave it out.
 """
 
@@ -34,37 +29,20 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from counterpoint.compare.details import differences, describe
-from counterpoint.model import Analysis, Article, Fact, Ref, stable_id
+from counterpoint.compare.same import Models, Unit, default_models, event_rows, unit
+from counterpoint.model import Analysis, Article, Claim, Fact, Ref, stable_id
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 """Texts -> unit vectors, one row per text."""
 
-LINK_THRESHOLD = 0.25
-"""The least score for a link when the specifics alone decide (no embedder)."""
-SEMANTIC_THRESHOLD = 0.30
-"""The least score for a link with embeddings."""
-SEMANTIC_WEIGHT = 0.6
-LEXICAL_WEIGHT = 0.6
-ATTACH_FACTOR = 1.6
-"""A lone report joins a fact that already has its article when it scores this times the
-threshold with one of the fact's reports."""
-HAPPENING_BONUS = 0.1
-"""Added to the score of two reports that say the same thing happened at the same place."""
-ENTITY_BOOST = 1.5
-DETAIL_BOOST = 1.5
+CONFLICT_PROBABILITY = 0.2
+"""The least model probability for two reports that differ on a detail to be checked as a
+conflict: they must still be about the same thing."""
+LIGHT_PREDICATES = frozenset({"be", "have", "say", "do", "make", "get", "go", "take", "tell"})
+"""Predicates too common to show two claims are about one act."""
 
-
-# Words for what happens in news events; with a place they make a specific detail
-# ("kill" + "aleppo": someone was killed in Aleppo), shared only by reports of one happening.
-HAPPENINGS = frozenset(
-    """kill die dead death wound injure injury attack assault strike airstrike bomb bombing
-    shoot shooting arrest detain capture seize clash explode explosion blast crash raid
-    destroy storm ambush execute abduct kidnap release flee evacuate displace earthquake quake
-    tsunami flood hurricane fire burn protest riot elect resign sentence convict charge
-    indict invade withdraw rescue murder stab hijack""".split()
-)
-PLACE_TYPES = ("GPE", "LOC", "FAC")
-_DEMONYM = ("an", "ian", "ese", "ish", "i", "ic")
+Member = tuple[str, Claim]
+"""(article id, claim): one report."""
 
 
 def align(
@@ -75,24 +53,23 @@ def align(
     *,
     embed: Embed | None = None,
     copies: Mapping[str, str] | None = None,
+    models: Models | None = None,
 ) -> tuple[Fact, ...]:
     """Facts of an event. ``entity_of`` maps (article id, mention start) to an entity id.
 
-    ``embed`` encodes sentences for alignment by meaning; ``copies`` maps an article
-    to the article it is a near-duplicate copy of (see :class:`~counterpoint.model.Event`).
+    ``embed`` encodes claims for alignment by meaning; ``copies`` maps an article to the
+    article it is a near-duplicate copy of (see :class:`~counterpoint.model.Event`).
     """
-    units = [
-        (article_id, index)
-        for article_id, analysis in analyses.items()
-        for index, sentence in enumerate(analysis.sentences)
-        if sentence.start >= articles[article_id].body_start and analysis.lemmas[index]
-    ]
-    scores = pair_scores(units, analyses, entity_of, embed=embed)
-    threshold = SEMANTIC_THRESHOLD if embed is not None else LINK_THRESHOLD
-    clusters = _cluster(units, scores, threshold)
+    models = models or default_models()
+    members = claims_of(articles, analyses)
+    units = [_unit(m, analyses, entity_of) for m in members]
+    probability = pair_probabilities(members, units, embed=embed, models=models)
+    clusters = _cluster(members, units, probability, models.event.strict)
+    clusters = _conflicts(clusters, members, units, probability, analyses, entity_of)
     copies = copies or {}
     facts = [
-        _fact(event_id, members, articles, analyses, entity_of, copies) for members in clusters
+        _fact(event_id, [members[i] for i in group], articles, analyses, entity_of, copies)
+        for group in clusters
     ]
     order = {"conflicting": 0, "agreed": 1, "single_source": 2}
     position = {article_id: i for i, article_id in enumerate(analyses)}
@@ -109,146 +86,133 @@ def align(
     )
 
 
-def pair_scores(
-    units: Sequence[tuple[str, int]],
-    analyses: Mapping[str, Analysis],
-    entity_of: Mapping[tuple[str, int], str],
+def claims_of(articles: Mapping[str, Article], analyses: Mapping[str, Analysis]) -> list[Member]:
+    """Every claim of the articles' bodies that has content words, in article order. An
+    analysis stored before claims were read has its sentences stand for them."""
+    members = []
+    for article_id, analysis in analyses.items():
+        claims = analysis.claims or tuple(
+            Claim(start=s.start, end=s.end, text=s.text, sentence=i, predicate="",
+                  lemmas=analysis.lemmas[i])
+            for i, s in enumerate(analysis.sentences)
+        )
+        body = articles[article_id].body_start
+        members += [(article_id, c) for c in claims if c.start >= body and c.lemmas]
+    return members
+
+
+def _unit(member: Member, analyses, entity_of) -> Unit:
+    article_id, claim = member
+    return unit(analyses[article_id], (claim,))
+
+
+def pair_probabilities(
+    members: Sequence[Member],
+    units: Sequence[Unit],
     *,
-    embed: Embed | None = None,
+    embed: Embed | None,
+    models: Models,
 ) -> np.ndarray:
-    """The link score of every pair of units (a square matrix; same-article pairs are 0)."""
-    n = len(units)
+    """P(same claim) for every candidate pair (a square matrix; 0 for same-article pairs,
+    pairs of different speakers and pairs too far apart to be candidates)."""
+    n = len(members)
     if n == 0:
         return np.zeros((0, 0))
-    features = [_features(u, analyses, entity_of) for u in units]
-    lexical = _lexical(features)
-    number = {article_id: i for i, article_id in enumerate(dict.fromkeys(a for a, _ in units))}
-    article = np.array([number[a] for a, _ in units])
-    cross = article[:, None] != article[None, :]
-    if embed is None:
-        return np.where(cross, lexical, 0.0)
-    texts = [analyses[a].sentences[i].text for a, i in units]
-    vectors = np.asarray(embed(texts), dtype=np.float32)
+    if embed is not None:
+        vectors = np.asarray(embed([u.text for u in units]), dtype=np.float64)
+    else:
+        vectors = _lemma_vectors(units)
     cosine = vectors @ vectors.T
-    background = float(cosine[cross].mean()) if cross.any() else 0.0
-    semantic = np.clip((cosine - background) / max(1e-6, 1.0 - background), 0.0, 1.0)
-    score = SEMANTIC_WEIGHT * semantic + LEXICAL_WEIGHT * lexical
-    score += HAPPENING_BONUS * _same_happening(units, analyses)
-    return np.where(cross, score, 0.0)
+    number = {a: k for k, a in enumerate(dict.fromkeys(a for a, _ in members))}
+    article = np.array([number[a] for a, _ in members])
+    rows, cols, table = event_rows(units, article, cosine)
+    probability = np.zeros((n, n))
+    if len(rows) == 0:
+        return probability
+    p = models.event.probability(table)
+    for k, (i, j) in enumerate(zip(rows, cols)):
+        if _different_speakers(units[i], units[j]):
+            p[k] = 0.0
+    probability[rows, cols] = p
+    probability[cols, rows] = p
+    return probability
 
 
-def _features(unit, analyses, entity_of) -> frozenset[str]:
-    """Content lemmas of a sentence, the entities it names, its figures and its days."""
-    article_id, index = unit
-    analysis = analyses[article_id]
-    features = set(analysis.lemmas[index])
-    features |= {
-        "@" + entity_of[(article_id, m.start)]
-        for m in analysis.mentions
-        if m.sentence == index and (article_id, m.start) in entity_of
-    }
-    for figure in analysis.figures:
-        if figure.sentence == index:
-            features |= {f"#{figure.what}", f"#{figure.value:g}"}
-    sentence = analysis.sentences[index]
-    for time in analysis.times:
-        if time.value and sentence.start <= time.start < sentence.end:
-            features.add(f"%{time.value.isoformat()}")
-    return frozenset(features)
+def _different_speakers(a: Unit, b: Unit) -> bool:
+    if not a.speaker or not b.speaker:
+        return False
+    wa = set(a.speaker.lower().split())
+    wb = set(b.speaker.lower().split())
+    return not wa & wb
 
 
-def _same_happening(units, analyses) -> np.ndarray:
-    """1 for two reports naming the same happening ("kill") at the same place ("aleppo")."""
-    keys = []
-    for article_id, index in units:
-        analysis = analyses[article_id]
-        happenings = HAPPENINGS.intersection(analysis.lemmas[index])
-        keys.append({f"{h}:{p}" for h in happenings for p in _places(analysis, index)})
-    vocabulary = {k: i for i, k in enumerate(set().union(*keys))}
-    if not vocabulary:
-        return np.zeros((len(units), len(units)))
-    marks = np.zeros((len(units), len(vocabulary)), dtype=np.float32)
-    for row, found in enumerate(keys):
-        for key in found:
-            marks[row, vocabulary[key]] = 1.0
-    return (marks @ marks.T > 0).astype(np.float32)
+def _lemma_vectors(units: Sequence[Unit]) -> np.ndarray:
+    """Unit vectors of IDF-weighted lemma counts: the meaning signal with no embedder."""
+    counts: Counter[str] = Counter(w for u in units for w in u.lemmas)
+    index = {w: i for i, w in enumerate(counts)}
+    total = len(units)
+    vectors = np.zeros((total, max(1, len(index))))
+    for row, u in enumerate(units):
+        for w in u.lemmas:
+            vectors[row, index[w]] = math.log((1 + total) / (1 + counts[w])) + 1.0
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-9)
 
 
-def _places(analysis: Analysis, index: int) -> set[str]:
-    """Lower-case words of the places a sentence names ("Aleppo", "Idlib Province")."""
-    words: set[str] = set()
-    for m in analysis.mentions:
-        if m.sentence != index:
-            continue
-        if m.type in PLACE_TYPES or (m.type == "NORP" and not m.text.lower().endswith(_DEMONYM)):
-            words |= {w for w in m.text.lower().split() if w.isalpha() and len(w) > 2}
-    return words - {"province", "city", "the", "region", "state", "district", "county"}
-
-
-def _weight(feature: str) -> float:
-    if feature[0] == "@":
-        return ENTITY_BOOST
-    if feature[0] in "#%":
-        return DETAIL_BOOST
-    return 1.0
-
-
-def _lexical(features: list[frozenset[str]]) -> np.ndarray:
-    """IDF-weighted cosine of every pair of feature sets, as a matrix."""
-    counts: Counter[str] = Counter(f for fs in features for f in fs)
-    index = {f: i for i, f in enumerate(counts)}
-    total = len(features)
-    weights = np.zeros((total, len(index)), dtype=np.float32)
-    for row, fs in enumerate(features):
-        for f in fs:
-            weights[row, index[f]] = (math.log((1 + total) / (1 + counts[f])) + 1.0) * _weight(f)
-    norms = np.linalg.norm(weights, axis=1, keepdims=True)
-    unit = weights / np.maximum(norms, 1e-9)
-    return unit @ unit.T
-
-
-def similarity(a: frozenset[str], b: frozenset[str], idf: Mapping[str, float]) -> float:
-    """IDF-weighted cosine of two feature sets: 1.0 for the same features, 0.0 for none shared."""
-    if not a or not b:
-        return 0.0
-    shared = sum(idf.get(f, 1.0) ** 2 for f in a & b)
-    norm = math.sqrt(sum(idf.get(f, 1.0) ** 2 for f in a) * sum(idf.get(f, 1.0) ** 2 for f in b))
-    return shared / norm if norm else 0.0
-
-
-def _cluster(units, scores: np.ndarray, threshold: float) -> list[list[tuple[str, int]]]:
-    """Join the best-scoring cross-article pairs first; a fact holds one report per article."""
-    rows, cols = np.nonzero(np.triu(scores >= threshold, k=1))
-    order = np.argsort(-scores[rows, cols], kind="stable")
-    cluster_of = {u: [u] for u in units}
+def _cluster(members, units, probability: np.ndarray, threshold: float) -> list[list[int]]:
+    """Join the likeliest cross-article pairs first; a fact holds one report per article and
+    every pair of its reports passes ``threshold``; an assertion never joins its denial."""
+    negated = np.array([u.negated for u in units])
+    agree = negated[:, None] == negated[None, :]
+    rows, cols = np.nonzero(np.triu((probability >= threshold) & agree, k=1))
+    order = np.argsort(-probability[rows, cols], kind="stable")
+    cluster_of = {i: [i] for i in range(len(members))}
     for k in order:
-        a, b = units[rows[k]], units[cols[k]]
-        left, right = cluster_of[a], cluster_of[b]
-        if left is right or {u[0] for u in left} & {u[0] for u in right}:
+        left, right = cluster_of[int(rows[k])], cluster_of[int(cols[k])]
+        if left is right or {members[i][0] for i in left} & {members[i][0] for i in right}:
+            continue
+        if (probability[np.ix_(left, right)] * agree[np.ix_(left, right)]).min() < threshold:
             continue
         left.extend(right)
-        for unit in right:
-            cluster_of[unit] = left
-    # A report left alone that says what a fact says joins it, beside its own article's
-    # report of it (one outlet may say in two sentences what another says in one).
-    position = {u: i for i, u in enumerate(units)}
-    for unit in units:
-        if len(cluster_of[unit]) > 1:
-            continue
-        row = scores[position[unit]]
-        best = int(np.argmax(row))
-        if row[best] >= threshold * ATTACH_FACTOR and len(cluster_of[units[best]]) > 1:
-            target = cluster_of[units[best]]
-            target.append(unit)
-            cluster_of[unit] = target
+        for i in right:
+            cluster_of[i] = left
     unique = {id(c): c for c in cluster_of.values()}
-    return sorted(unique.values(), key=lambda members: min(members))
+    return sorted(unique.values(), key=min)
 
 
-def _fact(event_id: str, members, articles, analyses, entity_of, copies) -> Fact:
+def _conflicts(clusters, members, units, probability, analyses, entity_of) -> list[list[int]]:
+    """Pair up reports left alone that are about one act and differ on a detail."""
+    alone = {c[0] for c in clusters if len(c) == 1}
+    rows, cols = np.nonzero(np.triu(probability >= CONFLICT_PROBABILITY, k=1))
+    order = np.argsort(-probability[rows, cols], kind="stable")
+    joined: dict[int, list[int]] = {}
+    for k in order:
+        i, j = int(rows[k]), int(cols[k])
+        if i not in alone or j not in alone or i in joined or j in joined:
+            continue
+        if not _one_act(units[i], units[j]):
+            continue
+        if differences([members[i], members[j]], analyses, entity_of):
+            joined[i] = joined[j] = [i, j]
+    kept = [c for c in clusters if not (len(c) == 1 and c[0] in joined)]
+    kept += list({id(c): c for c in joined.values()}.values())
+    return sorted(kept, key=min)
+
+
+def _one_act(a: Unit, b: Unit) -> bool:
+    """Whether two reports name the same act with the same participants: one predicate (not
+    a light verb), or two of excluding outcomes, and a shared name or participant word."""
+    from counterpoint.compare.details import OUTCOMES
+
+    same = a.predicate == b.predicate and a.predicate not in LIGHT_PREDICATES
+    opposed = any({a.predicate, b.predicate} <= yes | no for yes, no in OUTCOMES)
+    return (same or opposed) and bool(a.names & b.names)
+
+
+def _fact(event_id: str, group, articles, analyses, entity_of, copies) -> Fact:
     position = {article_id: i for i, article_id in enumerate(analyses)}
-    members = sorted(members, key=lambda u: (position[u[0]], u[1]))
-    reports = tuple(_report(u, analyses) for u in members)
+    members = sorted(group, key=lambda m: (position[m[0]], m[1].start))
+    reports = tuple(_report(m) for m in members)
     independent = {copies.get(r.article, r.article) for r in reports}
     found = differences(members, analyses, entity_of) if len(independent) > 1 else ()
     if len(independent) == 1:
@@ -268,22 +232,12 @@ def _fact(event_id: str, members, articles, analyses, entity_of, copies) -> Fact
     )
 
 
-def _report(unit, analyses) -> Ref:
-    article_id, index = unit
-    sentence = analyses[article_id].sentences[index]
-    speaker = None
-    best_overlap = 0
-    for attribution in analyses[article_id].attributions:
-        if attribution.kind != "speech":
-            continue  # "X criticized the plan": the writer's words, not X's
-        c = attribution.content
-        overlap = min(c.end, sentence.end) - max(c.start, sentence.start)
-        if overlap > best_overlap and overlap >= 0.5 * (sentence.end - sentence.start):
-            speaker, best_overlap = attribution.speaker, overlap
+def _report(member: Member) -> Ref:
+    article_id, claim = member
     return Ref(
         article=article_id,
-        start=sentence.start,
-        end=sentence.end,
-        text=sentence.text,
-        attributed_to=speaker,
+        start=claim.start,
+        end=claim.end,
+        text=claim.text,
+        attributed_to=claim.speaker,
     )

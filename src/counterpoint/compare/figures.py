@@ -140,6 +140,8 @@ def _find_group(groups, article_id: str, figure: Figure):
         first = members[0][1]
         if _what(first) != _what(figure) or not same_group(group_key(first.who), key):
             continue
+        if first.scope != figure.scope:
+            continue
         same_article = [f for a, f in members if a == article_id]
         if same_article and all(f.value != figure.value for f in same_article):
             continue
@@ -240,7 +242,11 @@ def _figure_group(
         status = "agreed" if fits else "conflicting"
     origins = {r.article: r.chain[-1] if r.chain else outlet[r.article] for r in reports}
     first = members[0][1]
+    if first.scope == "background" and status == "conflicting":
+        status = "single_source" if len(articles) == 1 else "agreed" if fits else status
     return FigureGroup(
+        scope=first.scope,
+        differences=_breakdown_differences(reports),
         what=_what(first),
         who=first.who,
         low=min(r.low for r in reports if r.low is not None),
@@ -250,6 +256,21 @@ def _figure_group(
         best=_best(reports, origins),
         sources=tuple(dict.fromkeys(origins.values())),
     )
+
+
+def _breakdown_differences(reports: list[FigureReport]) -> tuple[str, ...]:
+    """The groups that only some reports' breakdowns include, when two or more reports break
+    the figure down at all: one outlet counts "civilians" among the dead, the breakdown the
+    others give has none."""
+    broken = [r for r in reports if r.includes]
+    if len({r.article for r in broken}) < 2 and not (broken and len(reports) > len(broken)):
+        return ()
+    keyed = [{frozenset(group_key(g)): g for g in r.includes} for r in broken]
+    if not keyed:
+        return ()
+    everywhere = set.intersection(*(set(k) for k in keyed))
+    uneven = {g for k in keyed for key, g in k.items() if key not in everywhere}
+    return tuple(sorted(uneven))
 
 
 def _best(reports: list[FigureReport], origins: Mapping[str, str]) -> float | None:
