@@ -18,7 +18,8 @@ document, the public contract, is scored:
   article with the same value; ``background_as_event`` counts reports in the event's rows that
   the gold calls background;
 - **labels**: a gold label is found when a framing item overlaps it; its actor is right when the
-  item's entity name shares a name token with the gold actor ("(unlinked)" is wrong);
+  item's entity (its name or an alias) shares a name token with the gold actor ("(unlinked)"
+  is wrong);
 - **summary citations**: a cited article is right when it reports a claim of the gold sentence
   closest in words to the summary sentence.
 
@@ -247,6 +248,10 @@ def _score_figures(gold: Gold, event: dict, ours: dict, counts: dict) -> None:
 
 
 def _score_labels(gold: Gold, event: dict, ours: dict, counts: dict) -> None:
+    names = {  # an entity's name tokens, of its name and its aliases ("HTS")
+        e["id"]: set().union(*(_name_tokens(n) for n in [e["name"], *e.get("aliases", [])]))
+        for e in event["entities"]
+    }
     for label in gold.labels:
         if label["start"] < 0:
             continue
@@ -263,7 +268,9 @@ def _score_labels(gold: Gold, event: dict, ours: dict, counts: dict) -> None:
         counts["labels_found"] += 1
         actor = _name_tokens(label.get("actor"))
         counts["labels_actor_right"] += any(
-            actor & _name_tokens(f.get("entity_name")) for f in items if f.get("entity")
+            actor & names.get(f["entity"], _name_tokens(f.get("entity_name")))
+            for f in items
+            if f.get("entity")
         )
         counts["labels_voice_right"] += any(f["voice"] == label.get("voice") for f in items)
 

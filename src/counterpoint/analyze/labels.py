@@ -107,7 +107,7 @@ def find_labels(
             voice=voicing.voice,
             speaker=voicing.speaker,
             kind=kind,
-            target=_target(doc, span, offset, mentions),
+            target=_target(doc, span, offset, mentions, kind=kind),
             sentence=sentence_of(start),
             loaded=is_loaded(span.text) or score >= model.threshold,
             score=round(score, 3),
@@ -201,28 +201,61 @@ def _widen(doc, token):
     return doc[start : head.i + 1]
 
 
-def _target(doc, span, offset, mentions) -> Span | None:
-    """The named mention the label characterises: ``HTS terrorist group``, ``militants from HTS``."""
+PRONOUNS = {
+    "he": "PERSON", "him": "PERSON", "his": "PERSON", "she": "PERSON", "her": "PERSON",
+    "hers": "PERSON", "himself": "PERSON", "herself": "PERSON",
+    "it": "ORG", "its": "ORG", "they": "ORG", "them": "ORG", "their": "ORG",
+}
+"""Pronouns a label's actor may be, and the kind of name they stand for."""
+ACTOR_TYPES = ("PERSON", "ORG", "NORP", "GPE")
+_SUBJECTS = ("nsubj", "nsubjpass", "agent", "csubj")
+
+
+def _target(doc, span, offset, mentions, *, kind: str = "loaded") -> Span | None:
+    """The named mention the label characterises or whose act it describes.
+
+    In order: a name inside the label or attached to it (``HTS terrorist group``,
+    ``militants from HTS``, an apposition); for a verb (``stormed``, ``railed``,
+    ``was martyred``), its subject; for a predicate (``X is a terrorist group``, ``X was
+    defiant``), the subject of the clause; for a modifier (``his lavish lifestyle``), the
+    owner or name of the phrase it modifies; else the subject of the clause the label
+    stands in. A pronoun stands for the nearest name of its kind before it.
+
+    A designation of an actor or an act (``Takfiri terrorists``, ``terror attacks``) names
+    its own referent, not the subject of its clause ("he was killed by terrorists"): it
+    is tied to a name attached to it, or as a predicate to its subject, else left for the
+    comparison to tie across the event.
+    """
+    found = _attached(doc, span, offset, mentions, kind=kind)
+    if found is not None:
+        return found
+    if kind in ("actor", "event") and span.root.dep_ not in ("attr", "oprd", "acomp"):
+        return None
+    if span.root.dep_ == "relcl" or span.root.head.dep_ == "relcl" and span.root.dep_ != "nsubj":
+        relative = span.root if span.root.dep_ == "relcl" else span.root.head
+        if any(c.lower_ in ("who", "whom", "whose") for c in relative.children):
+            before = offset + relative.left_edge.idx
+            people = [m for m in mentions if m.end <= before and m.type == "PERSON"]
+            if people:
+                return _as_span(people[-1])
+    for token in _actor_tokens(span):
+        found = _named(doc, token, offset, mentions)
+        if found is not None:
+            return found
+    return None
+
+
+def _attached(doc, span, offset, mentions, *, kind: str) -> Span | None:
     head = span.root
-    if head.pos_ == "VERB":  # "… who was martyred": the one it happened to
-        subjects = [c for c in head.children if c.dep_ in ("nsubjpass", "nsubj")]
-        if head.dep_ == "relcl":
-            subjects = [head.head]
-        head = subjects[0] if subjects else head
-        if head is span.root:
-            return None
-        sub = doc[head.left_edge.i : head.right_edge.i + 1]
-        lo, hi = offset + sub.start_char, offset + sub.end_char
-        people = [m for m in mentions if lo <= m.start and m.end <= hi and m.type == "PERSON"]
-        return (
-            Span(start=people[0].start, end=people[0].end, text=people[0].text) if people else None
-        )
+    if head.pos_ == "VERB":
+        return None
     lo, hi = offset + span.start_char, offset + span.end_char
-    inside = [
-        m for m in mentions if lo <= m.start and m.end <= hi and m.type not in ("NORP", "GPE")
-    ]
+    # a nationality inside names the actor of an act ("Israeli aggression"), not of a
+    # designation of people ("Islamist militants")
+    skip = ("NORP", "GPE") if kind == "actor" else ()
+    inside = [m for m in mentions if lo <= m.start and m.end <= hi and m.type not in skip]
     if inside:  # "HTS terrorists"
-        return Span(start=inside[0].start, end=inside[0].end, text=inside[0].text)
+        return _as_span(inside[0])
     candidates = list(head.children)
     if head.dep_ == "appos":
         candidates.append(head.head)
@@ -230,12 +263,67 @@ def _target(doc, span, offset, mentions) -> Span | None:
         if child.dep_ == "prep" and child.lower_ in ("from", "of", "with", "in", "belonging"):
             candidates.extend(c for c in child.children if c.dep_ == "pobj")
     for token in candidates:
+        if token.dep_ in ("relcl", "acl", "prep") and token not in head.children:
+            continue
+        if token.dep_ in ("relcl", "acl"):
+            continue
         sub = doc[token.left_edge.i : token.right_edge.i + 1]
         lo, hi = offset + sub.start_char, offset + sub.end_char
         inside = [
             m for m in mentions if lo <= m.start and m.end <= hi and m.type not in ("NORP", "GPE")
         ]
         if inside:
-            first = min(inside, key=lambda m: m.start)
-            return Span(start=first.start, end=first.end, text=first.text)
+            return _as_span(min(inside, key=lambda m: m.start))
     return None
+
+
+def _actor_tokens(span):
+    """Tokens that may name the label's actor, nearest first."""
+    head = span.root
+    seen = 0
+    while head.dep_ in ("amod", "compound", "advmod", "npadvmod", "det", "nummod", "poss",
+                        "conj", "acomp", "attr", "dobj", "pobj", "prep", "oprd", "xcomp",
+                        "ccomp", "advcl", "aux", "neg", "prt") and seen < 6:
+        if head.pos_ in ("VERB", "AUX") and head.dep_ not in ("xcomp", "conj", "amod"):
+            break
+        if head.dep_ in ("amod", "compound", "poss", "det", "nummod") and head.head.pos_ in (
+            "NOUN", "PROPN"
+        ):
+            noun = head.head
+            yield from (c for c in noun.children if c.dep_ == "poss")
+            yield from (c for c in noun.children if c.dep_ == "compound")
+        if head.dep_ == "relcl":
+            break
+        head = head.head
+        seen += 1
+    if head.dep_ == "relcl":  # "… who was martyred": the one it is said of
+        yield head.head
+    for verb in (head, head.head):
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+        for subject in subjects:
+            yield subject
+            yield from (c for c in subject.children if c.dep_ == "pobj")
+        if subjects:
+            return
+
+
+def _named(doc, token, offset, mentions) -> Span | None:
+    """The name ``token``'s phrase holds, or that a pronoun ``token`` stands for."""
+    kind = PRONOUNS.get(token.lower_)
+    if kind is not None:
+        before = offset + token.idx
+        wanted = ("PERSON",) if kind == "PERSON" else ("ORG", "NORP", "GPE")
+        earlier = [m for m in mentions if m.end <= before and m.type in wanted]
+        return _as_span(earlier[-1]) if earlier else None
+    sub = doc[token.left_edge.i : token.right_edge.i + 1]
+    lo, hi = offset + sub.start_char, offset + sub.end_char
+    inside = [m for m in mentions if lo <= m.start and m.end <= hi and m.type in ACTOR_TYPES]
+    if not inside:
+        return None
+    people = [m for m in inside if m.type in ("PERSON", "ORG")] or inside
+    at = offset + token.idx
+    return _as_span(min(people, key=lambda m: (not m.start <= at < m.end, abs(m.start - at))))
+
+
+def _as_span(mention) -> Span:
+    return Span(start=mention.start, end=mention.end, text=mention.text)
