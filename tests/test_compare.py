@@ -64,16 +64,57 @@ def test_labels_give_way_to_neutral_descriptions(term, kind, neutral):
     assert neutral_words(term, kind) == neutral
 
 
-def test_same_happening_in_different_places_conflicts_on_place():
-    comparison = _compare({
-        "a": "Five soldiers were killed in Aleppo by a roadside bomb. The army vowed to respond.",
-        "b": "Five soldiers were killed in Idlib by a roadside bomb. Markets stayed open.",
+def _claims(texts: dict[str, str]):
+    articles = [Article(id=k, text=t, outlet=k, source=k) for k, t in texts.items()]
+    analyses = {a.id: an for a, an in zip(articles, analyze_many(articles))}
+    return analyses, {a.id: analyses[a.id].claims[0] for a in articles}
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Five soldiers were killed in Dayton by a roadside bomb.",
+         "Five soldiers were killed in Ohio by a roadside bomb."),
+        ("Five soldiers were killed in Aleppo by a roadside bomb.",
+         "Five soldiers were killed in Aleppo Province by a roadside bomb."),
+        ("Five soldiers were killed in Aleppo by a roadside bomb.",
+         "Five soldiers were killed in Syria by a roadside bomb."),
+    ],
+)
+def test_a_place_and_the_place_around_it_do_not_conflict(a, b):
+    analyses, claims = _claims({"art_a": a, "art_b": b})
+    found = differences([("art_a", claims["art_a"]), ("art_b", claims["art_b"])], analyses, {})
+    assert "place" not in {d.kind for d in found}
+
+
+def test_two_countries_conflict_on_place():
+    analyses, claims = _claims({
+        "art_a": "Five soldiers were killed in Syria by a roadside bomb.",
+        "art_b": "Five soldiers were killed in Lebanon by a roadside bomb.",
     })
-    conflicting = [f for f in comparison.facts if f.status == "conflicting"]
-    assert len(conflicting) == 1
-    kinds = {d.kind: {v.text for v in d.values} for d in conflicting[0].differences}
-    assert kinds == {"place": {"Aleppo", "Idlib"}}
-    assert "Aleppo" in conflicting[0].note and "Idlib" in conflicting[0].note
+    [place] = differences([("art_a", claims["art_a"]), ("art_b", claims["art_b"])], analyses, {})
+    assert place.kind == "place" and {v.text for v in place.values} == {"Syria", "Lebanon"}
+
+
+@pytest.mark.parametrize(
+    "a, b, slot",
+    [
+        ("The Senate passed the spending bill on Friday after a long debate.",
+         "The Senate rejected the spending bill on Friday after a long debate.", "outcome"),
+        ("Prosecutors charged Smith with fraud on Monday.",
+         "Prosecutors have not charged Smith with fraud, his lawyer said on Monday.", "outcome"),
+        ("The storm killed 12 people in Manila on Sunday, officials said.",
+         "The storm killed 30 people in Manila on Sunday, the Red Cross said.", "number"),
+        ("Police arrested Jones in Leeds on 3 March.",
+         "Police arrested Jones in Leeds on 9 March.", "date"),
+    ],
+)
+def test_reports_of_one_act_that_differ_in_a_slot_conflict(a, b, slot):
+    comparison = _compare({"a": a, "b": b})
+    [fact] = [f for f in comparison.facts if f.status == "conflicting"]
+    assert fact.differs_on == slot
+    assert {r.article for r in fact.reports} == {"art_a", "art_b"}
+    assert all(d.values for d in fact.differences)  # both sides quoted
 
 
 def test_reports_naming_different_perpetrators_conflict_on_agent():
@@ -97,11 +138,13 @@ def test_an_agent_the_other_report_names_elsewhere_is_no_conflict():
         "art_c": "Netanyahu was invited by Senate leader Mitch McConnell, without first "
         "consulting the president.",
     }
-    articles = [Article(id=k, text=t, outlet=k, source=k) for k, t in texts.items()]
-    analyses = {a.id: an for a, an in zip(articles, analyze_many(articles))}
+    analyses, claims = _claims(texts)
+    sentence = {a: analyses[a].sentences[0] for a in texts}  # the whole sentence, any clause
     entity_of = {}  # no entities resolved: name words alone decide
-    assert differences([("art_a", 0), ("art_b", 0)], analyses, entity_of) == ()
-    [agent] = differences([("art_a", 0), ("art_c", 0)], analyses, entity_of)
+    assert differences([("art_a", sentence["art_a"]), ("art_b", sentence["art_b"])],
+                       analyses, entity_of) == ()
+    [agent] = differences([("art_a", sentence["art_a"]), ("art_c", sentence["art_c"])],
+                          analyses, entity_of)
     assert agent.kind == "agent"
     assert [v.text for v in agent.values] == ["House Speaker John Boehner", "Senate"]
 
@@ -133,7 +176,7 @@ def test_paraphrases_align_by_meaning_not_only_by_words():
     texts = {
         "a": "The central bank raised interest rates by half a point on Tuesday. "
              "Shares in Tokyo fell. A new museum opened in Osaka.",
-        "b": "Borrowing costs went up by 0.5 percentage points, the central bank decided. "
+        "b": "On Tuesday the central bank lifted its interest rate by half a percentage point. "
              "The weather was mild across the country.",
     }
     with_meaning = _compare(texts)

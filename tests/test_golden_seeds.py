@@ -146,11 +146,86 @@ def _fact_with(event, outlet_texts):
     return None
 
 
-def test_paraphrased_lead_is_one_agreed_fact(seed_event):
-    fact = _fact_with(seed_event, {"wire": "killed in Syria's Aleppo province",
-                                   "tehran-times": "was killed in an assault"})
-    assert fact is not None, "the killing in Aleppo is not paired across the outlets"
-    assert fact["status"] == "agreed"
+@pytest.mark.parametrize(
+    "outlet, text",
+    [
+        ("tehran-times", "farewell ceremony was held"),  # only Tehran Times tells of it
+        ("wire", "Abbas Araghchi said"),  # only the wire quotes him
+    ],
+)
+def test_what_one_outlet_alone_reports_is_single_source(seed_event, outlet, text):
+    facts = [f for f in seed_event["facts"] if any(text in r["text"] for r in f["reports"])]
+    assert facts, f"no fact reports {text!r}"
+    for fact in facts:
+        assert fact["status"] == "single_source", fact
+        assert {outlet_of(seed_event, r["article"]) for r in fact["reports"]} == {outlet}
+
+
+@pytest.mark.parametrize(
+    "outlet, term",
+    [
+        ("tehran-times", "Takfiri terrorists"),
+        ("tehran-times", "foreign-backed terrorists"),
+        ("tehran-times", "terrorist group"),
+        ("wire", "Islamist militants"),
+        ("wire", "rebels"),
+        ("wire", "Takfiri terrorists"),
+    ],
+)
+def test_the_attackers_labels_are_tied_to_hts_in_both_outlets(seed_event, outlet, term):
+    hts = _entity(seed_event, "HTS")
+    items = [f for f in seed_event["framing"]
+             if f["term"] == term and outlet_of(seed_event, f["article"]) == outlet]
+    assert items and all(f["entity"] == hts["id"] for f in items), items
+
+
+def test_the_general_is_the_one_martyred(seed_event):
+    general = _entity(seed_event, "Pour Hashemi")
+    [item] = [f for f in seed_event["framing"] if f["term"] == "martyred"]
+    assert item["entity"] == general["id"]
+
+
+def test_reported_speech_is_the_outlets_wording(seed_event):
+    [item] = [f for f in seed_event["framing"] if f["term"] == "HTS terrorists"]
+    assert (item["voice"], item["wording"]) == ("attributed", "outlet")
+    assert item["speaker"] == "Syrian Observatory for Human Rights"
+    quoted = [f for f in seed_event["framing"] if f["voice"] == "quoted"]
+    assert quoted and all(f["wording"] == "speaker" for f in quoted)
+
+
+def test_the_tolls_breakdown_difference_is_shown(seed_event):
+    toll = next(f for f in seed_event["figures"] if f["what"] == "killed" and f["low"] == 130)
+    assert toll["differences"] == ["civilians"]
+
+
+def test_background_counts_are_marked_and_kept_out_of_the_summary(seed_event):
+    assert all(f["scope"] in ("event", "background") for f in seed_event["figures"])
+    toll = next(f for f in seed_event["figures"] if f["what"] == "killed" and f["low"] == 130)
+    assert toll["scope"] == "event"
+    # "Since 2011, Israel has conducted hundreds of airstrikes": history, and no number
+    assert not any(r["text"].startswith("hundreds") for f in seed_event["figures"]
+                   for r in f["reports"])
+
+
+def test_the_title_is_a_neutral_headline_of_an_agreed_claim(seed_event):
+    title = seed_event["title"]
+    first_sentences = {a["text"].split(".")[0] for a in seed_event["articles"]}
+    assert title and title not in first_sentences
+    for word in ("Takfiri", "martyr", "terrorist", "Islamist militants"):
+        assert word not in title
+    assert "Aleppo" in title or "Hayat Tahrir al-Sham" in title
+
+
+def test_each_summary_sentence_cites_only_outlets_that_report_it(seed_event):
+    facts = [f for f in seed_event["facts"] if f["status"] == "agreed"]
+    for sentence in seed_event["summary"]:
+        if " report: " not in sentence["text"]:
+            continue
+        told = sentence["text"].split(" report: ", 1)[1].rstrip(".")
+        backing = [f for f in facts if any(told[:40] in r["text"] or r["text"][:40] in told
+                                           for r in f["reports"])]
+        assert backing, sentence
+        assert set(sentence["sources"]) == {r["article"] for r in backing[0]["reports"]}
 
 
 def test_death_toll_range_best_and_attribution_chain(seed_event):

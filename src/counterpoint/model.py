@@ -288,6 +288,12 @@ class Framing:
     entity_name: str | None = None
     kind: str = "actor"
 
+    @property
+    def wording(self) -> str:
+        """Whose words the term is: ``speaker`` inside quotation marks, else ``outlet``
+        (its own voice, or its paraphrase in reported speech)."""
+        return "speaker" if self.voice == "quoted" else "outlet"
+
 
 @dataclass(**_frozen)
 class SummarySentence:
@@ -306,3 +312,5 @@ class Comparison:
     figures: tuple[FigureGroup, ...]
     framing: tuple[Framing, ...]
     summary: tuple[SummarySentence, ...]
+    title: str | None = None
+    """A neutral headline of the event's main agreed claim (else the event's title)."""

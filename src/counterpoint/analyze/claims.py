@@ -105,8 +105,16 @@ def _bounds(span, heads, offset: int, sentence: Sentence) -> list[tuple[int, int
     return bounds
 
 
+SPEECH = {"say", "tell", "report", "add", "state", "announce", "claim", "write", "note",
+          "explain", "insist", "argue", "warn", "confirm", "according"}
+"""Verbs of speech: the claim of "X said the bill failed" is the content's."""
+
+
 def _claim(text, start, end, index, head, attributions) -> Claim:
     predicate, negated, modal, agents, patients = "", False, None, (), ()
+    if head is not None and head.lemma_.lower() in SPEECH:
+        content = [c for c in head.children if c.dep_ in ("ccomp", "xcomp")]
+        head = content[0] if content else head
     if head is not None:
         predicate = head.lemma_.lower()
         negated = any(c.dep_ == "neg" or c.lower_ in NEGATIONS for c in head.children)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from counterpoint.compare.facts import Embed, align
 from counterpoint.compare.figures import reconcile
 from counterpoint.compare.framing import framing
-from counterpoint.compare.summary import summarize
+from counterpoint.compare.summary import headline, summarize
 from counterpoint.model import Analysis, Article, Comparison, Entity, Event
 
 __all__ = ["Embed", "compare"]
@@ -35,6 +35,7 @@ def compare(
     )
     figures = reconcile(analysed, members)
     return Comparison(
+        title=headline(facts, members, analysed) or event.title,
         event=event,
         articles=tuple(members.values()),
         entities=entities,

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from counterpoint.compare.details import differences, describe
-from counterpoint.compare.same import Models, Unit, default_models, event_rows, unit
+from counterpoint.compare.same import Models, Unit, default_models, event_rows, same_act, unit
 from counterpoint.model import Analysis, Article, Claim, Fact, Ref, stable_id
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -38,8 +38,6 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 CONFLICT_PROBABILITY = 0.2
 """The least model probability for two reports that differ on a detail to be checked as a
 conflict: they must still be about the same thing."""
-LIGHT_PREDICATES = frozenset({"be", "have", "say", "do", "make", "get", "go", "take", "tell"})
-"""Predicates too common to show two claims are about one act."""
 
 Member = tuple[str, Claim]
 """(article id, claim): one report."""
@@ -64,7 +62,8 @@ def align(
     members = claims_of(articles, analyses)
     units = [_unit(m, analyses, entity_of) for m in members]
     probability = pair_probabilities(members, units, embed=embed, models=models)
-    clusters = _cluster(members, units, probability, models.event.strict)
+    linkable = np.where(_speakers_differ(units), 0.0, probability)
+    clusters = _cluster(members, units, linkable, models.event.strict)
     clusters = _conflicts(clusters, members, units, probability, analyses, entity_of)
     copies = copies or {}
     facts = [
@@ -113,8 +112,8 @@ def pair_probabilities(
     embed: Embed | None,
     models: Models,
 ) -> np.ndarray:
-    """P(same claim) for every candidate pair (a square matrix; 0 for same-article pairs,
-    pairs of different speakers and pairs too far apart to be candidates)."""
+    """P(same claim) for every candidate pair (a square matrix; 0 for same-article pairs and
+    pairs too far apart to be candidates)."""
     n = len(members)
     if n == 0:
         return np.zeros((0, 0))
@@ -130,20 +129,22 @@ def pair_probabilities(
     if len(rows) == 0:
         return probability
     p = models.event.probability(table)
-    for k, (i, j) in enumerate(zip(rows, cols)):
-        if _different_speakers(units[i], units[j]):
-            p[k] = 0.0
     probability[rows, cols] = p
     probability[cols, rows] = p
     return probability
 
 
-def _different_speakers(a: Unit, b: Unit) -> bool:
-    if not a.speaker or not b.speaker:
-        return False
-    wa = set(a.speaker.lower().split())
-    wb = set(b.speaker.lower().split())
-    return not wa & wb
+def _speakers_differ(units: Sequence[Unit]) -> np.ndarray:
+    """True for two reports of speech by speakers who share no name word: different claims,
+    even in the same words (they may still conflict)."""
+    words = [set(u.speaker.lower().split()) if u.speaker else set() for u in units]
+    n = len(units)
+    differ = np.zeros((n, n), dtype=bool)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if words[i] and words[j] and not words[i] & words[j]:
+                differ[i, j] = differ[j, i] = True
+    return differ
 
 
 def _lemma_vectors(units: Sequence[Unit]) -> np.ndarray:
@@ -204,9 +205,8 @@ def _one_act(a: Unit, b: Unit) -> bool:
     a light verb), or two of excluding outcomes, and a shared name or participant word."""
     from counterpoint.compare.details import OUTCOMES
 
-    same = a.predicate == b.predicate and a.predicate not in LIGHT_PREDICATES
     opposed = any({a.predicate, b.predicate} <= yes | no for yes, no in OUTCOMES)
-    return (same or opposed) and bool(a.names & b.names)
+    return same_act(a, b) or (opposed and bool(a.names & b.names))
 
 
 def _fact(event_id: str, group, articles, analyses, entity_of, copies) -> Fact:

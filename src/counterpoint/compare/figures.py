@@ -259,17 +259,20 @@ def _figure_group(
 
 
 def _breakdown_differences(reports: list[FigureReport]) -> tuple[str, ...]:
-    """The groups that only some reports' breakdowns include, when two or more reports break
-    the figure down at all: one outlet counts "civilians" among the dead, the breakdown the
-    others give has none."""
+    """The groups that only some of the reports' breakdowns include: one outlet counts
+    "civilians" among the dead, the breakdown another gives has none. Two groups match when
+    their words or roles meet ("soldiers" and "Syrian government troops", "terrorists" and
+    "allied fighters")."""
     broken = [r for r in reports if r.includes]
-    if len({r.article for r in broken}) < 2 and not (broken and len(reports) > len(broken)):
+    if len({r.article for r in broken}) < 2:
         return ()
-    keyed = [{frozenset(group_key(g)): g for g in r.includes} for r in broken]
-    if not keyed:
-        return ()
-    everywhere = set.intersection(*(set(k) for k in keyed))
-    uneven = {g for k in keyed for key, g in k.items() if key not in everywhere}
+    keys = [[(g, group_key(g)) for g in r.includes] for r in broken]
+    uneven = {
+        group
+        for k, own in enumerate(keys)
+        for group, key in own
+        if any(not any(key & other for _, other in theirs) for theirs in keys[:k] + keys[k + 1:])
+    }
     return tuple(sorted(uneven))
 
 

@@ -1,16 +1,21 @@
 """A short neutral account of an event, every sentence citing its sources.
 
-The summary is built from what the outlets agree on, in neutral wording: an
-overview of who reported the event, the agreed figures (counts that share their
-outcome and their source told in one sentence), where the outlets differ (side by
-side, never resolved), then the agreed facts that most outlets report.
+The summary is built from what the outlets agree on, in neutral wording: the
+agreed figures of the event itself (counts that share their outcome and their source
+told in one sentence; background figures stay out), where the outlets differ (side
+by side, never resolved), then the agreed facts that most outlets report. Each
+sentence cites exactly the articles whose reports support it.
 
-A fact is told in the words of the report with the fewest labels of the outlet's
-own. Any label left that is not inside a quotation (the outlet's own words, or its
-paraphrase of what someone said) gives way to a neutral description: "Islamist
-militants" and "Takfiri terrorists" become "fighters", "allied rebel groups"
-becomes "allied armed groups", "martyred" becomes "killed". Words inside quotation
-marks stay: they are someone else's, and the sentence says whose.
+A fact is told as what its outlets report ("wire and tehran-times report: …"), in
+the words of the report with the fewest labels of the outlet's own, and a claim made
+in reported speech keeps its speaker ("…, according to the Syrian army"). Any label
+left that is not inside a quotation gives way to a neutral description: "Islamist
+militants" and "Takfiri terrorists" become "fighters", "allied rebel groups" becomes
+"allied armed groups", "martyred" becomes "killed"; a loaded word with no neutral
+stand-in is put in quotation marks, so it never stands as the summary's own. Words
+inside quotation marks stay: they are someone else's, and the sentence says whose.
+
+:func:`headline` gives the event a neutral title from its main agreed claim.
 """
 
 from __future__ import annotations
@@ -49,28 +54,49 @@ def summarize(
     facts: tuple[Fact, ...],
     figures: tuple[FigureGroup, ...],
 ) -> tuple[SummarySentence, ...]:
-    sentences = [_overview(articles)]
-    sentences += _agreed_figures([g for g in figures if g.status == "agreed"], articles)
+    figures = tuple(g for g in figures if g.scope == "event")
+    sentences = _agreed_figures([g for g in figures if g.status == "agreed"], articles)
     for group in figures:
         if group.status == "conflicting":
             sentences.append(_conflicting_figure(group, articles))
     conflicting = [f for f in facts if f.status == "conflicting" and f.note]
     for fact in conflicting[:MAX_CONFLICTS]:
         sentences.append(_conflict_sentence(fact, articles))
+    for fact in main_facts(facts, articles, analyses)[:MAX_FACTS]:
+        sentences.append(_fact_sentence(fact, analyses, articles))
+    return tuple(s for s in sentences if s is not None)
+
+
+def main_facts(facts, articles: Mapping[str, Article], analyses) -> list[Fact]:
+    """The agreed facts, most outlets first, then those told without side-taking labels,
+    then the nearest the articles' leads."""
     agreed = [f for f in facts if f.status == "agreed"]
-    order = list(articles)
-    # Most outlets first, then facts told without side-taking labels, then the lead.
-    agreed.sort(
+    return sorted(
+        agreed,
         key=lambda f: (
             -len({r.article for r in f.reports}),
             len(_labels_in(_told(f, analyses), analyses)) > 1,
             _quotes_loaded(_told(f, analyses), analyses),
             min(r.start / max(1, len(articles[r.article].text)) for r in f.reports),
-        )
+        ),
     )
-    for fact in agreed[:MAX_FACTS]:
-        sentences.append(_fact_sentence(fact, analyses))
-    return tuple(s for s in sentences if s is not None)
+
+
+HEADLINE_WORDS = 16
+
+
+def headline(facts, articles: Mapping[str, Article], analyses) -> str | None:
+    """A neutral title from the event's main agreed claim (its labels neutral, cut to a
+    headline's length at a word), or None when the outlets agree on nothing."""
+    found = main_facts(facts, articles, analyses)
+    if not found:
+        return None
+    report = _told(found[0], analyses)
+    text = _neutral_text(report, analyses).strip().rstrip(".")
+    words = text.split()
+    if len(words) > HEADLINE_WORDS:
+        text = " ".join(words[:HEADLINE_WORDS]).rstrip(",;:") + " …"
+    return text[:1].upper() + text[1:]
 
 
 def _outlets(article_ids, articles: Mapping[str, Article]) -> str:
@@ -228,8 +254,9 @@ def _told(fact: Fact, analyses: Mapping[str, Analysis]):
     return min(fact.reports, key=lambda r: (len(_labels_in(r, analyses)), r.end - r.start))
 
 
-def _fact_sentence(fact: Fact, analyses: Mapping[str, Analysis]) -> SummarySentence:
-    report = _told(fact, analyses)
+def _neutral_text(report, analyses: Mapping[str, Analysis]) -> str:
+    """The report's words with its side-taking labels neutral, or quoted when no neutral
+    word stands in for them."""
     text = report.text
     chosen: list[Label] = []
     for label in sorted(_labels_in(report, analyses), key=lambda l: l.start - l.end):
@@ -237,7 +264,28 @@ def _fact_sentence(fact: Fact, analyses: Mapping[str, Analysis]) -> SummarySente
             chosen.append(label)  # longest first; a label inside it is replaced with it
     for label in sorted(chosen, key=lambda l: -l.start):  # right to left keeps offsets valid
         a, b = label.start - report.start, label.end - report.start
-        text = text[:a] + neutral_words(label.text, label.kind) + text[b:]
-    text = re.sub(r"\b([Aa]) (?=[aeiou])", r"\1n ", text)
+        neutral = neutral_words(label.text, label.kind)
+        if neutral == label.text:
+            neutral = f"“{label.text}”"
+        text = text[:a] + neutral + text[b:]
+    return re.sub(r"\b([Aa]) (?=[aeiou])", r"\1n ", text)
+
+
+def _fact_sentence(fact: Fact, analyses: Mapping[str, Analysis], articles) -> SummarySentence:
+    report = _told(fact, analyses)
+    text = _neutral_text(report, analyses).strip()
+    speakers = {r.attributed_to for r in fact.reports if r.attributed_to}
+    if report.attributed_to and not _names_speaker(text, report.attributed_to):
+        text = text.rstrip(".") + f", according to {report.attributed_to}."
+    elif len(speakers) == 1 and not report.attributed_to:
+        (speaker,) = speakers
+        if not _names_speaker(text, speaker):
+            text = text.rstrip(".") + f", according to {speaker}."
     sources = tuple(dict.fromkeys(r.article for r in fact.reports))
-    return SummarySentence(text=text, sources=sources)
+    outlets = _outlets(sources, articles)
+    return SummarySentence(text=f"{outlets} report: {text}", sources=sources)
+
+
+def _names_speaker(text: str, speaker: str) -> bool:
+    """Whether the sentence already names who says it."""
+    return any(w.lower() in text.lower() for w in speaker.split() if len(w) > 2)

@@ -37,6 +37,7 @@ def event_listing(event: Event, articles: Sequence[Article]) -> dict:
 def event_json(c: Comparison) -> dict:
     listing = event_listing(c.event, c.articles)
     del listing["outlets"]  # the articles name them
+    listing["title"] = c.title or listing["title"]
     return {
         **listing,
         "articles": [_article(a, c.event.copies.get(a.id)) for a in c.articles],
@@ -55,6 +56,7 @@ def event_json(c: Comparison) -> dict:
                 "id": f.id,
                 "text": f.text,
                 "status": f.status,
+                "differs_on": f.differs_on,
                 "note": f.note,
                 "reports": [_span(r) | {"attributed_to": r.attributed_to} for r in f.reports],
                 "differences": [
@@ -73,6 +75,8 @@ def event_json(c: Comparison) -> dict:
                 "high": _number(g.high),
                 "best": None if g.best is None else _number(g.best),
                 "status": g.status,
+                "scope": g.scope,
+                "differences": list(g.differences),
                 "sources": list(g.sources),
                 "reports": [
                     _span(r)
@@ -98,6 +102,7 @@ def event_json(c: Comparison) -> dict:
                 "article": f.article,
                 "term": f.term,
                 "voice": f.voice,
+                "wording": f.wording,
                 "speaker": f.speaker,
                 "start": f.start,
                 "end": f.end,
