@@ -51,6 +51,8 @@ class GoldSpan:
     """BASIL: whether the span stands inside a quotation."""
     speaker: str | None = None
     """BASIL: who says the quoted words, as annotated (``Rick_Santorum``, ``other_anti``)."""
+    target: str | None = None
+    """BASIL: the actor the span is about, as annotated (``Barack_Obama``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,6 +152,7 @@ def _basil_doc(file: Path, annotation: Path) -> Doc:
                 kind="lex",
                 quote=item.get("quote") == "yes",
                 speaker=item.get("speaker") or None,
+                target=item.get("target") or None,
             )
         )
     return Doc(

@@ -11,7 +11,11 @@ its labels marked ``loaded`` are the predicted loaded words. By default only doc
 loaded-word model was not trained on are scored (``--split heldout``; the model file lists
 the ones it saw); ``--split all`` scores everything present.
 
-- **BASIL**: lexical-bias spans, overlap (and exact) P/R/F1; then, for every gold lexical
+- **BASIL**: lexical-bias spans, overlap (and exact) P/R/F1; ``target_accuracy``: for each
+  gold lexical span counterpoint finds (a framing item overlaps it), whether the item's
+  entity is the annotated target (a name word in common with the entity's name or aliases;
+  "(unlinked)" is wrong), with baselines "the nearest named mention in the sentence" and
+  "the article's most named entity"; then, for every gold lexical
   span, whether counterpoint's voice says "quoted" exactly when the annotators say the
   span is inside a quote (``voice_accuracy``), and whether its speaker is the annotated
   one (``speaker_accuracy``; no speaker for a span outside quotes; a named speaker matches
@@ -204,12 +208,55 @@ def score_basil(scored, voiced, by_key, lexicon) -> dict:
     }
     base = out["baseline_babe_lexicon_f1_overlap"]
     out["ratio_vs_babe_lexicon"] = ours.f1 / base if base else None
+    out.update(score_targets(voiced, by_key))
     out.update(score_voice(voiced, by_key))
     held = {d.key for d in scored}
     out.update({f"{k}_heldout": v for k, v in score_voice(
         [d for d in voiced if d.key in held], by_key).items() if k in (
             "voice_accuracy", "speaker_accuracy", "voiced_spans")})
     return out
+
+
+def score_targets(docs, by_key) -> dict:
+    """Whether the labels found on gold lexical spans are tied to the annotated target."""
+    from collections import Counter
+
+    from counterpoint.compare.framing import framing
+    from counterpoint.resolve import resolve
+
+    counts = Counter()
+    for doc in docs:
+        analysis: Analysis = by_key[doc.key]
+        entities = resolve(doc.key, {analysis.article_id: analysis})
+        names = {e.id: _name_words(" ".join([e.name, *e.aliases])) for e in entities}
+        items = framing({analysis.article_id: analysis}, entities)
+        people = [m for m in analysis.mentions if m.type in ("PERSON", "ORG")]
+        most = Counter(m.text.split()[-1] for m in people).most_common(1)
+        for g in doc.spans:
+            if not g.target:
+                continue
+            found = [f for f in items if f.start < g.end and g.start < f.end]
+            if not found:
+                continue
+            gold = _name_words(g.target)
+            counts["found"] += 1
+            counts["ours"] += any(f.entity and gold & names.get(f.entity, set()) for f in found)
+            sentence = next((s for s in analysis.sentences if s.start <= g.start < s.end), None)
+            near = [m for m in people if sentence and sentence.start <= m.start < sentence.end]
+            nearest = min(near, key=lambda m: abs(m.start - g.start), default=None)
+            counts["nearest"] += bool(nearest and gold & _name_words(nearest.text))
+            counts["most"] += bool(most and gold & _name_words(most[0][0]))
+    n = counts["found"]
+    return {
+        "target_spans": n,
+        "target_accuracy": counts["ours"] / n if n else None,
+        "baseline_nearest_mention_target_accuracy": counts["nearest"] / n if n else None,
+        "baseline_most_named_target_accuracy": counts["most"] / n if n else None,
+    }
+
+
+def _name_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 1} - GENERIC
 
 
 def score_voice(docs, by_key) -> dict:

@@ -75,6 +75,6 @@ def accuracy_f1(predicted: np.ndarray, labels: np.ndarray) -> dict:
     r = tp / (labels == 1).sum() if (labels == 1).sum() else 0.0
     return {
         "accuracy": round(float((predicted == labels).mean()), 4),
-        "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
-        "precision": round(p, 4),
+        "f1": round(float(2 * p * r / (p + r)) if p + r else 0.0, 4),
+        "precision": round(float(p), 4),
     }

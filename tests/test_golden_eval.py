@@ -115,11 +115,10 @@ def test_brief_pairs_shared_facts_and_sets_apart_each_outlets_own(request, fixtu
 def test_brief_summary_cites_outlets_in_neutral_voice(request, fixture):
     event = request.getfixturevalue(fixture)
     ids = {a["id"] for a in event["articles"]}
-    assert event["summary"][0]["sources"] and set(event["summary"][0]["sources"]) == ids
     for sentence in event["summary"]:
         assert sentence["sources"] and set(sentence["sources"]) <= ids
         assert not is_loaded(_own_words(sentence["text"])), sentence["text"]
-    assert any(len(s["sources"]) >= 2 for s in event["summary"][1:])
+    assert any(len(s["sources"]) >= 2 for s in event["summary"])
 
 
 def test_basil_brief_follows_the_main_actor_across_outlets(basil_event):

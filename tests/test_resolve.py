@@ -597,3 +597,56 @@ def test_entities_are_the_same_whatever_the_hash_seed():
     outputs = outputs_under_hash_seeds(BOEHNER)
     assert len(outputs) == 1
     assert "Paul Ryan" in outputs.pop()
+
+
+# --- names that keep referents apart, and variants that join ------------------------------
+
+
+def _entities_of(texts: dict[str, str]):
+    from counterpoint.analyze import analyze_many
+    from counterpoint.ingest import article_from_text
+
+    articles = [article_from_text(t, source=k, outlet=k, id=k) for k, t in texts.items()]
+    analyses = {a.article_id: a for a in analyze_many(articles)}
+    return resolve("evt_names", analyses)
+
+
+def _together(entities, a: str, b: str) -> bool:
+    for entity in entities:
+        names = {entity.name, *entity.aliases}
+        if a in names or b in names:
+            return a in names and b in names
+    return False
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "texts"),
+    [
+        ("White House", "House", {
+            "a": "The White House said on Monday that it expected a vote.",
+            "b": "The House voted on Tuesday to pass the measure."}),
+        ("George H. W. Bush", "George W. Bush", {
+            "a": "George H. W. Bush and George W. Bush attended the service."}),
+        ("Justice Department", "State Department", {
+            "a": "The Justice Department and the State Department disagreed on Friday."}),
+    ],
+)
+def test_names_of_different_referents_stay_apart(a, b, texts):
+    assert not _together(_entities_of(texts), a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "texts"),
+    [
+        ("U.S.", "United States", {
+            "a": "The U.S. said it would act.", "b": "The United States said it would act."}),
+        ("Chuck Schumer", "Charles Schumer", {
+            "a": "Chuck Schumer said the bill would pass.",
+            "b": "Charles Schumer said the bill would pass."}),
+        ("Justice Department", "Department of Justice", {
+            "a": "The Justice Department declined to comment.",
+            "b": "The Department of Justice declined to comment."}),
+    ],
+)
+def test_variants_of_one_name_join(a, b, texts):
+    assert _together(_entities_of(texts), a, b)

@@ -124,11 +124,21 @@ def core_words(text: str) -> tuple[str, ...]:
     if len(stripped.split()) >= 2:
         text = stripped
     words = name_words(text)
-    while len(words) > 1 and words[0] in TITLES:
-        words = words[1:]
+    while len(words) > 1 and words[0] in TITLES and words[1] not in INSTITUTIONS:
+        words = words[1:]  # "Justice Department" keeps its first word
+    if len(words) >= 3 and words[0] in INSTITUTIONS and words[1] == "of":
+        words = (*words[2:], words[0])  # Department of Justice = Justice Department
     while len(words) > 1 and words[-1] in SUFFIXES:
         words = words[:-1]
     return words
+
+
+INSTITUTIONS = frozenset(
+    """house department court committee council party office ministry agency bureau
+    commission board administration government senate assembly""".split()
+)
+"""Generic heads of institutions' names: "House" alone is not the "White House", nor is
+"Department" any one department."""
 
 
 def nickname_key(text: str) -> str | None:

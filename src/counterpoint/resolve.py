@@ -40,6 +40,7 @@ from functools import lru_cache
 
 from counterpoint.lexicon import (
     CONNECTORS,
+    INSTITUTIONS,
     NAME_TYPES,
     PLACE_WORDS,
     core_words,
@@ -259,14 +260,19 @@ def _link(mentions: Sequence[tuple[str, Mention]], keys: list[str]) -> list[list
             target = at.get((article_id, *m.alias_of))
             if target is not None:
                 uf.union(i, target)
-    names = {keys[i]: i for i, (_, m) in enumerate(mentions) if not is_acronym(m.text) and keys[i]}
+    names = {
+        keys[i]: i
+        for i, (_, m) in enumerate(mentions)
+        if not is_acronym(m.text.replace(".", "")) and keys[i]
+    }
     by_initials: dict[str, list[int]] = defaultdict(list)
     for i in names.values():
         if len(name_words(mentions[i][1].text)) >= 2:
             by_initials[initials(mentions[i][1].text)].append(i)
-    for i, (_, m) in enumerate(mentions):  # acronyms
-        if is_acronym(m.text):
-            expansions = by_initials.get(m.text.rstrip("s").lower(), [])
+    for i, (_, m) in enumerate(mentions):  # acronyms, dotted too (U.S. = United States)
+        letters = m.text.replace(".", "")
+        if is_acronym(letters):
+            expansions = by_initials.get(letters.rstrip("s").lower(), [])
             if len({uf.find(j) for j in expansions}) == 1:
                 uf.union(i, expansions[0])
     _link_spelling_variants(mentions, keys, uf, skip=anchored.keys())
@@ -443,6 +449,8 @@ def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     a, b = _without_numeral(a), _without_numeral(b)
     if len(a) > len(b):
         a, b = b, a
+    if len(a) >= 3 and a[-1] == b[-1] and tuple(a[1:-1]) != tuple(b[1:-1]):
+        return False  # George W. Bush is not George H. W. Bush
     if tuple(b[len(b) - len(a) :]) == tuple(a):
         return True
     if len(a) == 1:  # a given name alone, for a plain "given surname" name
@@ -455,7 +463,24 @@ def _without_numeral(words: Sequence[str]) -> Sequence[str]:
     return words[:-1] if len(words) > 1 and words[-1] in ("ii", "iii", "iv") else words
 
 
+GIVEN_NAMES = {
+    "chuck": "charles", "charlie": "charles", "bob": "robert", "bobby": "robert",
+    "bill": "william", "billy": "william", "will": "william", "liz": "elizabeth",
+    "beth": "elizabeth", "betty": "elizabeth", "dick": "richard", "rick": "richard",
+    "jim": "james", "jimmy": "james", "mike": "michael", "tom": "thomas", "ted": "edward",
+    "ed": "edward", "joe": "joseph", "dan": "daniel", "dave": "david", "steve": "steven",
+    "pat": "patrick", "tony": "anthony", "andy": "andrew", "chris": "christopher",
+    "nick": "nicholas", "ben": "benjamin", "sam": "samuel", "kate": "katherine",
+    "kathy": "katherine", "peggy": "margaret", "maggie": "margaret", "hank": "henry",
+    "harry": "henry", "jack": "john", "johnny": "john", "larry": "lawrence", "jerry": "gerald",
+    "newt": "newton", "mitt": "willard",
+}
+"""English short forms of given names (Chuck Schumer is Charles Schumer)."""
+
+
 def _given_fits(a: str, b: str) -> bool:
+    if GIVEN_NAMES.get(a, a) == GIVEN_NAMES.get(b, b):
+        return True
     if len(a) > len(b):
         a, b = b, a
     return a == b or (b.startswith(a) and (len(a) == 1 or len(a) >= 3))
@@ -475,6 +500,8 @@ def _nested(a: Sequence[str], b: Sequence[str]) -> bool:
     is often a parent body (United Nations, United Nations Development Programme)."""
     if len(a) > len(b):
         a, b = b, a
+    if len(a) == 1 and a[0] in INSTITUTIONS:
+        return False  # "House" is not the "White House"
     return tuple(b[len(b) - len(a) :]) == tuple(a) or (len(a) == 1 and b[0] == a[0])
 
 
@@ -523,6 +550,9 @@ def _link_spelling_variants(mentions, keys, uf: _UnionFind, *, skip=frozenset())
             if type_a != type_b or abs(len(key_a) - len(key_b)) > 2:
                 continue
             if key_a[:3] == key_b[:3] and JaroWinkler.similarity(key_a, key_b) >= FUZZY_MIN:
+                words_a, words_b = core_words(mentions[i][1].text), core_words(mentions[j][1].text)
+                if type_a == "PERSON" and not _same_person(words_a, words_b):
+                    continue  # George H. W. Bush is no misspelling of George W. Bush
                 uf.union(i, j)
 
 
