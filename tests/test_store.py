@@ -457,7 +457,7 @@ def test_what_a_profile_holds_is_pinned_to_its_scheme():
     # Stored profiles are trusted while their scheme's name matches. If this fails because
     # profile() now makes something else, change group.profile_scheme too, then the values.
     made = profile(make_article(), sample_analysis())
-    assert profile_scheme() == "lemmas-foldednames2-places5-minhash64-words5-poly"
+    assert profile_scheme() == "lemmas-institutionnames2-places5-minhash64-words5-poly"
     assert made.terms == {
         "café": 1.0, "kill": 1.0, "@cafe": 1.6931471805599454, "@zurich": 2.6094379124341005
     }

@@ -195,7 +195,7 @@ def profile_scheme(settings: GroupSettings | None = None) -> str:
     title, vector or signature) must change this name, or stores keep the old profiles."""
     settings = settings or GroupSettings()
     return (
-        f"lemmas-foldednames{settings.name_weight:g}-places{settings.place_weight:g}"
+        f"lemmas-institutionnames{settings.name_weight:g}-places{settings.place_weight:g}"
         f"-{SIGNATURE_SCHEME}"
     )
 
