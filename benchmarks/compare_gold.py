@@ -26,11 +26,14 @@ document, the public contract, is scored:
 The baseline, scored in the same run, pairs sentences of different articles whose content words
 overlap by Jaccard ≥ 0.5 (its only output is agreed pairs).
 
+The same-claim event model ships trained on ``benchmarks/analyst_gold``; scored there, use
+``--leave-one-out``: each event is compared with a model trained on the other events alone.
+
 Usage::
 
     .venv/bin/python benchmarks/analyst_inputs.py --out /tmp/analyst_inputs
     .venv/bin/python benchmarks/compare_gold.py --data benchmarks/analyst_gold \\
-        --inputs /tmp/analyst_inputs
+        --inputs /tmp/analyst_inputs --leave-one-out
 
 A table goes to stderr; the last line of stdout is one JSON object.
 """
@@ -336,7 +339,7 @@ def totals(counts: dict) -> dict:
     }
 
 
-def compare_inputs(gold: Gold) -> dict:
+def compare_inputs(gold: Gold, models=None) -> dict:
     """counterpoint's JSON document for the gold's articles compared as one event."""
     from counterpoint.analyze import analyze_many
     from counterpoint.analyze.embed import default_embedder
@@ -353,8 +356,27 @@ def compare_inputs(gold: Gold) -> dict:
     analyses = {a.article_id: a for a in analyze_many(list(articles.values()))}
     event = Event(id=gold.event, article_ids=tuple(articles), title=gold.event)
     entities = resolve(event.id, analyses)
-    comparison = compare(event, articles, analyses, entities, embed=default_embedder().encode)
+    comparison = compare(
+        event, articles, analyses, entities, embed=default_embedder().encode, models=models
+    )
     return event_json(comparison)
+
+
+def _held_out_models(files: list[Path], inputs: Path | None) -> dict:
+    """For each gold file, the same-claim models with the event model trained without it."""
+    from dataclasses import replace
+
+    from counterpoint.compare.same import default_models
+    from scripts.train_same_claim import event_model, gold_rows_of
+
+    rows, labels, events = gold_rows_of(files, inputs)
+    shipped = default_models()
+    models = {}
+    for number, file in enumerate(files):
+        kept = events != number
+        event, _ = event_model(rows[kept], labels[kept], events[kept])
+        models[file] = replace(shipped, event=event)
+    return models
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -362,6 +384,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, required=True, help="a folder of gold .json files")
     parser.add_argument("--inputs", type=Path, default=None, help="where the .jsonl inputs are")
     parser.add_argument("--events", default="", help="comma-separated event names to score")
+    parser.add_argument(
+        "--leave-one-out",
+        action="store_true",
+        help="score each event with a same-claim event model trained on the other golds "
+        "(the shipped one is trained on benchmarks/analyst_gold: use this there)",
+    )
     args = parser.parse_args(argv)
     files = sorted(args.data.glob("*.json"))
     if args.events:
@@ -372,9 +400,10 @@ def main(argv: list[str] | None = None) -> int:
     overall: dict[str, float] = defaultdict(float)
     per_event = {}
     began = time.perf_counter()
+    held_out = _held_out_models(files, args.inputs) if args.leave_one_out else {}
     for file in files:
         gold = load_gold(file, args.inputs)
-        counts = score_event(gold, compare_inputs(gold))
+        counts = score_event(gold, compare_inputs(gold, held_out.get(file)))
         for key, value in counts.items():
             overall[key] += value
         per_event[gold.event] = totals(defaultdict(float, counts))

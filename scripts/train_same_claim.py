@@ -65,6 +65,11 @@ def strict_threshold(probability: np.ndarray, labels: np.ndarray, precision: flo
 def gold_rows(folder: Path, inputs: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Event features, labels and event number of every candidate claim pair of the golds in
     ``folder``: the same claim when the gold sentences the two claims fall in share one."""
+    return gold_rows_of(sorted(folder.glob("*.json")), inputs)
+
+
+def gold_rows_of(files, inputs: Path | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`gold_rows` of the given gold files (the event number is the file's place)."""
     from benchmarks.compare_gold import gold_pairs, load_gold, sentence_of
     from counterpoint.analyze import analyze_many
     from counterpoint.analyze.embed import default_embedder
@@ -73,7 +78,7 @@ def gold_rows(folder: Path, inputs: Path) -> tuple[np.ndarray, np.ndarray, np.nd
     from counterpoint.ingest import article_from_text
 
     tables, labels, events = [], [], []
-    for number, file in enumerate(sorted(folder.glob("*.json"))):
+    for number, file in enumerate(files):
         gold = load_gold(file, inputs)
         articles = {
             gid: article_from_text(text, source=gid, outlet=gid, id=gid)
@@ -97,6 +102,19 @@ def gold_rows(folder: Path, inputs: Path) -> tuple[np.ndarray, np.ndarray, np.nd
     return np.asarray(tables), np.asarray(labels), np.asarray(events)
 
 
+def event_model(rows, labels, events, *, precision: float = 0.9):
+    """The event model fitted on all ``rows``, its thresholds from leave-one-event-out
+    probabilities (returned too)."""
+    probability = out_of_fold(rows, labels, EVENT_FEATURES, groups=events,
+                              folds=len(set(events.tolist())))
+    model = replace(
+        fit(rows, labels, names=EVENT_FEATURES),
+        threshold=mrpc.best_threshold(probability, labels),
+        strict=strict_threshold(probability, labels, precision),
+    )
+    return model, probability
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mrpc", type=Path, default=Path("../shared/eval/mrpc"))
@@ -116,12 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cache:
         np.savez(args.cache, rows=rows, labels=labels)
     erows, elabels, events = gold_rows(args.gold, args.inputs)
-    eprob = out_of_fold(erows, elabels, EVENT_FEATURES, groups=events, folds=len(set(events)))
-    event = replace(
-        fit(erows, elabels, names=EVENT_FEATURES),
-        threshold=mrpc.best_threshold(eprob, elabels),
-        strict=strict_threshold(eprob, elabels, args.precision),
-    )
+    event, eprob = event_model(erows, elabels, events, precision=args.precision)
     args.out.write_text(json.dumps(Models(content=content, event=event).to_json(), indent=1) + "\n")
     print(
         json.dumps(

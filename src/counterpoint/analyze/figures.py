@@ -213,8 +213,10 @@ def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
 
 def _fraction_or_idiom(doc, end: int) -> bool:
     """Whether the number ending before token ``end`` is a fraction ("two-thirds", "one
-    half") or an idiom ("one another")."""
+    half"), an idiom ("one another") or picks one out ("one of the candidates")."""
     following = [t.lower_ for t in doc[end : end + 2]]
+    if doc[end - 1].lower_ == "one" and following[:1] == ["of"]:
+        return True  # "one of the candidates" picks one out, it counts nothing
     if following[:1] == ["-"]:
         following = following[1:]
     return bool(following) and (following[0] in FRACTIONS or following[0] == "another")

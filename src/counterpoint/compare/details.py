@@ -344,6 +344,8 @@ def _outcome(members, analyses, entity_of) -> tuple[Ref, ...]:
         for article_b, b in claims[i + 1 :]:
             if article_a == article_b or a.modal or b.modal:
                 continue
+            if a.patients and b.patients and not set(a.patients) & set(b.patients):
+                continue  # "apologized to the men" is no denial of "apologized for it"
             same = a.predicate == b.predicate and a.negated != b.negated
             opposed = a.negated == b.negated and any(
                 {a.predicate, b.predicate} <= yes | no

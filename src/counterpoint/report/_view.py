@@ -22,6 +22,7 @@ STATUS_LABELS = {
     "conflicting": "conflicting",
     "agreed": "agreed",
     "single_source": "single source",
+    "background": "background",
 }
 VOICES = ("own", "quoted", "attributed")
 VOICE_LABELS = {
@@ -133,6 +134,18 @@ class FigureView:
     """The best estimate where the sources allow one."""
     sources: list[str] = field(default_factory=list)
     """The independent origins of the figure."""
+    scope: str = "event"
+    """``background`` for history and other happenings: shown after the event's own."""
+    differences: list[str] = field(default_factory=list)
+    """Groups only some reports' breakdowns include."""
+
+    @property
+    def status_text(self) -> str:
+        """``agreed; breakdowns differ: civilians``."""
+        text = STATUS_LABELS.get(self.status, self.status)
+        if self.differences:
+            text += f"; breakdowns differ: {', '.join(self.differences)}"
+        return text
 
 
 @dataclass(slots=True)
@@ -149,10 +162,12 @@ class TermView:
         return f"“{self.term}”{who}{times}"
 
     def label(self) -> str:
-        """``"terrorists" (quoted: Syrian army) ×2``."""
+        """``"terrorists" (quoted: Syrian army) ×2``; in reported speech the words are the
+        outlet's: ``"HTS terrorists" (attributed: Observatory, outlet's wording)``."""
         who = f": {self.speaker}" if self.speaker and self.voice != "own" else ""
+        wording = ", outlet's wording" if self.voice == "attributed" else ""
         times = f" ×{self.count}" if self.count > 1 else ""
-        return f"“{self.term}” ({self.voice}{who}){times}"
+        return f"“{self.term}” ({self.voice}{who}{wording}){times}"
 
 
 @dataclass(slots=True)
@@ -238,9 +253,10 @@ def event_view(event: dict[str, Any]) -> EventView:
             )
             for s in event.get("summary") or []
         ],
-        figures=[
-            _figure(i, figure, outlet_of) for i, figure in enumerate(event.get("figures") or [])
-        ],
+        figures=sorted(
+            (_figure(i, f, outlet_of) for i, f in enumerate(event.get("figures") or [])),
+            key=lambda f: f.scope == "background",  # the event's own counts first
+        ),
         fact_groups=_fact_groups(event.get("facts") or [], outlet_of, articles),
         framing=_framing(event.get("framing") or [], outlet_of, entity_names, articles),
         entities=[_entity(e, outlet_of) for e in event.get("entities") or []],
@@ -354,7 +370,10 @@ def _figure(index: int, figure: dict[str, Any], outlet_of: dict[str, str]) -> Fi
         what=str(figure.get("what") or ""),
         who=figure.get("who") or None,
         range=figure_range(figure.get("low"), figure.get("high")),
-        status=str(figure.get("status") or ""),
+        status="background" if figure.get("scope") == "background"
+        else str(figure.get("status") or ""),
+        scope=str(figure.get("scope") or "event"),
+        differences=[str(d) for d in figure.get("differences") or []],
         reports=[_report(r, outlet_of, figure=True) for r in figure.get("reports") or []],
         best=None if figure.get("best") is None else number(figure.get("best")),
         sources=[str(s) for s in figure.get("sources") or []],

@@ -101,7 +101,7 @@ def _figures(event: EventView) -> str:
             _md(figure.who or ""),
             _md(figure.range),
             _md(figure.best or ""),
-            _md(_view.STATUS_LABELS.get(figure.status, figure.status)),
+            _md(figure.status_text),
             "<br>".join(_figure_report(report) for report in figure.reports),
         ]
         for figure in event.figures

@@ -150,7 +150,7 @@ def _figures(event: EventView) -> RenderableType | None:
             Text(figure.who or "—"),
             Text(figure.range),
             Text(figure.best or "—"),
-            Text(_view.STATUS_LABELS.get(figure.status, figure.status)),
+            Text(figure.status_text),
             reports,
         )
     note = Text(
