@@ -107,7 +107,7 @@ def find_labels(
             voice=voicing.voice,
             speaker=voicing.speaker,
             kind=kind,
-            target=_target(doc, span, offset, mentions, kind=kind),
+            target=_target(doc, span, offset, mentions, kind=kind, speaker=voicing.speaker),
             sentence=sentence_of(start),
             loaded=is_loaded(span.text) or score >= model.threshold,
             score=round(score, 3),
@@ -211,7 +211,9 @@ ACTOR_TYPES = ("PERSON", "ORG", "NORP", "GPE")
 _SUBJECTS = ("nsubj", "nsubjpass", "agent", "csubj")
 
 
-def _target(doc, span, offset, mentions, *, kind: str = "loaded") -> Span | None:
+def _target(
+    doc, span, offset, mentions, *, kind: str = "loaded", speaker: str | None = None
+) -> Span | None:
     """The named mention the label characterises or whose act it describes.
 
     In order: a name inside the label or attached to it (``HTS terrorist group``,
@@ -224,7 +226,9 @@ def _target(doc, span, offset, mentions, *, kind: str = "loaded") -> Span | None
     A designation of an actor or an act (``Takfiri terrorists``, ``terror attacks``) names
     its own referent, not the subject of its clause ("he was killed by terrorists"): it
     is tied to a name attached to it, or as a predicate to its subject, else left for the
-    comparison to tie across the event.
+    comparison to tie across the event. Only a person or an organisation is an actor, and
+    the speaker of the words is not what they describe: such a match leaves the label
+    unlinked rather than tied to the wrong actor.
     """
     found = _attached(doc, span, offset, mentions, kind=kind)
     if found is not None:
@@ -238,9 +242,12 @@ def _target(doc, span, offset, mentions, *, kind: str = "loaded") -> Span | None
             people = [m for m in mentions if m.end <= before and m.type == "PERSON"]
             if people:
                 return _as_span(people[-1])
+    said_by = {w.lower() for w in (speaker or "").split() if len(w) > 2}
     for token in _actor_tokens(span):
         found = _named(doc, token, offset, mentions)
         if found is not None:
+            if said_by & {w.lower().strip("’'s") for w in found.text.split()}:
+                return None  # the speaker, not whom the words are about
             return found
     return None
 
@@ -317,10 +324,9 @@ def _named(doc, token, offset, mentions) -> Span | None:
         return _as_span(earlier[-1]) if earlier else None
     sub = doc[token.left_edge.i : token.right_edge.i + 1]
     lo, hi = offset + sub.start_char, offset + sub.end_char
-    inside = [m for m in mentions if lo <= m.start and m.end <= hi and m.type in ACTOR_TYPES]
-    if not inside:
+    people = [m for m in mentions if lo <= m.start and m.end <= hi and m.type in ("PERSON", "ORG")]
+    if not people:
         return None
-    people = [m for m in inside if m.type in ("PERSON", "ORG")] or inside
     at = offset + token.idx
     return _as_span(min(people, key=lambda m: (not m.start <= at < m.end, abs(m.start - at))))
 
