@@ -117,6 +117,30 @@ def test_numbers_that_count_nothing_are_no_figures(text):
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Some 1, 500 houses were destroyed on Sunday.", 1500),  # a feed's "1, 500"
+        ("The blast killed 26,000 people.", 26000),
+    ],
+)
+def test_thousands_after_a_comma_are_one_number(text, value):
+    (figure,) = run(text).figures
+    assert figure.value == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 6. 7-strength quake struck the island on Sunday.",
+        "The first shots were heard at 1052 GMT on Monday.",
+        "The epicentre was 58 km from the town.",
+    ],
+)
+def test_measurements_and_times_are_no_counts(text):
+    assert run(text).figures == ()
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Since 2011, Israel has conducted hundreds of strikes that killed 300 fighters.",

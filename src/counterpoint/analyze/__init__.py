@@ -122,7 +122,10 @@ def _analyze_doc(article: Article, doc, embedding: tuple[float, ...], states=Non
     )
     lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1].end if sentences else 0
     happened = event_date(times, lead_end, article.published)
-    figures = mark_background(figures, sentences, times, article.published or happened)
+    # with no publication date, the latest day the article names stands for it
+    named = [t.value for t in times if t.value is not None and t.granularity == "day"]
+    reference = article.published or happened or (max(named) if named else None)
+    figures = mark_background(figures, sentences, times, reference)
     return Analysis(
         article_id=article.id,
         sentences=tuple(sentences),

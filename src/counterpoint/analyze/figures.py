@@ -156,9 +156,17 @@ FRACTIONS = {"half", "halves", "third", "thirds", "quarter", "quarters", "fifth"
 _PAST = re.compile(
     r"\bsince (?:the )?(?:19|20)\d\d\b|\b(?:decades?|years|centuries) ago\b|"
     r"\bover (?:the )?(?:past |last )?(?:\w+ )?(?:years|decades)\b|\bin (?:19|20)\d\d\b|"
-    r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)? (?:war|election|attack|earthquake)\b",
+    r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)? (?:war|election|attack|earthquake|quake|"
+    r"flood|storm|hurricane|tsunami|shooting|bombing|crisis)\b",
     re.IGNORECASE,
 )
+_STANDING = re.compile(
+    r"\b(?:population of|home to|(?:town|city|village|island|country|nation) of)"
+    r"(?:\s+(?:about|around|some|roughly|nearly|almost|more than|over|an estimated))?\s*$",
+    re.IGNORECASE,
+)
+"""Words before a count that make it a standing fact (a population), not the event's."""
+RESIDENTS = {"resident", "residents", "inhabitant", "inhabitants"}
 BACKGROUND_DAYS = 45
 """A day this long before the article's date is another time than the event's."""
 
@@ -174,6 +182,8 @@ def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
         if _fraction_or_idiom(doc, number_span[1]):
             continue
         noun = _counted_noun(token)
+        if noun in (None, token) and number_span[1] - number_span[0] > 1:
+            noun = _counted_noun(doc[number_span[1] - 1]) or noun  # "26, 000 people"
         if noun is None or noun.lemma_.lower() in SKIP_NOUNS or noun.ent_type_ in ("DATE", "MONEY"):
             continue
         qualifier, first = _qualifier(doc, number_span[0], token.lower_)
@@ -211,10 +221,19 @@ def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
     return _with_breakdowns(figures)
 
 
+MEASURES = {"gmt", "utc", "est", "edt", "pst", "pdt", "bst", "hkt", "a.m.", "p.m.", "am", "pm",
+            "km", "kilometres", "kilometers", "miles", "mph", "magnitude", "-strength"}
+"""Words after a number that make it a time of day or a measurement, not a count."""
+
+
 def _fraction_or_idiom(doc, end: int) -> bool:
     """Whether the number ending before token ``end`` is a fraction ("two-thirds", "one
     half"), an idiom ("one another") or picks one out ("one of the candidates")."""
     following = [t.lower_ for t in doc[end : end + 2]]
+    if following[:1] and (following[0] in MEASURES or following[0].startswith("-strength")):
+        return True
+    if following[:1] == ["."] and end + 1 < len(doc) and doc[end + 1].text[:1].isdigit():
+        return True  # "6. 7": a decimal split by a feed, a measurement
     if doc[end - 1].lower_ == "one" and following[:1] == ["of"]:
         return True  # "one of the candidates" picks one out, it counts nothing
     if following[:1] == ["-"]:
@@ -225,14 +244,25 @@ def _fraction_or_idiom(doc, end: int) -> bool:
 def mark_background(figures, sentences, times, published) -> list[Figure]:
     """Each figure with ``scope`` ``background`` when its sentence tells of another time: a
     day more than :data:`BACKGROUND_DAYS` before ``published`` (the article's date, or the
-    event's), or words such as "since 2011", "decades ago", "in 2019" naming an earlier year."""
+    event's), or words such as "since 2011", "decades ago", "in 2019" naming an earlier year;
+    and when it counts a population ("a town of 15,000 people")."""
     out = []
     for figure in figures:
         sentence = sentences[figure.sentence] if figure.sentence < len(sentences) else None
-        if sentence is not None and _tells_past(sentence, times, published):
+        if sentence is not None and (
+            _tells_past(sentence, times, published) or _standing(figure, sentence)
+        ):
             figure = replace(figure, scope="background")
         out.append(figure)
     return out
+
+
+def _standing(figure, sentence) -> bool:
+    """A population: "has a population of 100,000", "a town of 15,000 people", "200,000
+    residents"."""
+    before = sentence.text[: max(0, figure.start - sentence.start)]
+    who = (figure.who or "").lower().split()
+    return bool(_STANDING.search(before)) or bool(who and who[-1] in RESIDENTS)
 
 
 def _tells_past(sentence, times, published) -> bool:
@@ -243,8 +273,8 @@ def _tells_past(sentence, times, published) -> bool:
                     return True
     for match in _PAST.finditer(sentence.text):
         years = [int(y) for y in re.findall(r"(?:19|20)\d\d", match.group(0))]
-        if not years or published is None or min(years) < published.year:
-            return True
+        if not years or (published is not None and min(years) < published.year):
+            return True  # with no date to go by, a year alone says nothing
     return False
 
 
@@ -265,6 +295,13 @@ def _number(doc, token) -> tuple[float, tuple[int, int]] | None:
     lower = token.lower_
     if token.i > 0 and (doc[token.i - 1].like_num or doc[token.i - 1].lower_ in WORD_NUMBERS):
         return None  # inside a longer number
+    if (
+        token.i > 1
+        and doc[token.i - 1].text == ","
+        and re.fullmatch(r"\d{3}", token.text)
+        and re.fullmatch(r"\d{1,3}", doc[token.i - 2].text)
+    ):
+        return None  # the thousands of "1, 500"
     if lower in VAGUE and token.tag_ in ("NNS", "NN", "JJ", "CD"):
         if lower == "dozen" and token.i > 0 and doc[token.i - 1].lower_ in ("a", "one"):
             return 12.0, (token.i, token.i + 1)
@@ -276,6 +313,21 @@ def _number(doc, token) -> tuple[float, tuple[int, int]] | None:
             return None
         if 1900 <= value <= 2100 and "," not in token.text and token.ent_type_ == "DATE":
             return None
+        if value == 0 and set(token.text) <= {"0"}:
+            return None  # "000": the tail of a number written "26, 000"
+        end = token.i + 1
+        # "26, 000" (thousands after a comma and a space, as some feeds print them)
+        while (
+            end + 1 < len(doc)
+            and doc[end].text == ","
+            and re.fullmatch(r"\d{3}", doc[end + 1].text)
+            and len(token.text) <= 3
+            and (end + 2 >= len(doc) or doc[end + 2].text != ",")
+        ):
+            value = value * 1000 + float(doc[end + 1].text)
+            end += 2
+        if end > token.i + 1:
+            return value, (token.i, end)
     elif lower in WORD_NUMBERS and token.pos_ == "NUM":
         value = float(WORD_NUMBERS[lower])
     else:
