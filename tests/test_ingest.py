@@ -195,6 +195,7 @@ def test_prefix_property(lead: str, day: date, place: str, dash: str, body: str)
 @given(text=BODIES)
 def test_any_text_is_stored_exactly(text: str) -> None:
     assume(not text.lstrip().startswith("date"))  # prefixes: test_prefix_property
+    assume(any(c.isalpha() for c in text))  # no letters, no article: test_hostile_*
     article = article_from_text(text, source="s", outlet="o")
     assert article.text == text
     assert 0 <= article.body_start < len(text)
@@ -210,6 +211,7 @@ TEXT_FILES = st.text(
 @given(text=TEXT_FILES)
 def test_txt_file_round_trip(text: str) -> None:
     assume(not text.lstrip().startswith("date"))
+    assume(any(c.isalpha() for c in text))
     with tempfile.TemporaryDirectory() as folder:
         [article] = read_file(write(Path(folder), "a.txt", text))
     assert article.text == text
@@ -518,3 +520,121 @@ def test_given_id_is_used_verbatim() -> None:
         article_from_text("Other.", source="s", outlet="o").id
         != article_from_text("Body.", source="s", outlet="o").id
     )
+
+
+# --- hostile input: one clear message each, and the good articles beside it still load ------
+
+GOOD = '{"text": "The mayor of Springfield opened a new bridge on Monday."}\n'
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested more than 32 levels deep"),
+        ('{"text": "x", "id": ' + "9" * 100_000 + "}", "a number of 100,000 digits"),
+        ('{"text": "bad \\ud800 text"}', "invalid code point U+D800 (a lone surrogate)"),
+        ('{"text": "' + "\u200b" * 800 + '"}', "no text to analyse"),
+        ('{"text": "."}', "no text to analyse"),
+        ('{"text": "12345 678"}', "no text to analyse"),
+    ],
+)
+def test_hostile_jsonl_lines_fail_alone(tmp_path: Path, line: str, message: str) -> None:
+    result = read_paths([write(tmp_path, "feed.jsonl", line + "\n" + GOOD)])
+    assert [a.text for a in result.articles] == [json.loads(GOOD)["text"]]
+    [failure] = result.failures
+    assert message in str(failure) and "feed.jsonl:1" in str(failure)
+
+
+def test_a_duplicate_id_with_another_text_names_both_lines(tmp_path: Path) -> None:
+    lines = [
+        {"id": "a1", "text": "The mayor opened a bridge on Monday."},
+        {"id": "a1", "text": "A storm hit the coast on Tuesday."},
+        {"id": "a1", "text": "The mayor opened a bridge on Monday."},  # the same article again
+    ]
+    path = write(tmp_path, "feed.jsonl", "".join(json.dumps(r) + "\n" for r in lines))
+    result = read_paths([path])
+    assert [a.text for a in result.articles] == [lines[0]["text"], lines[0]["text"]]
+    [failure] = result.failures
+    assert failure.line == 2 and "line 1" in str(failure)
+
+
+def test_an_article_over_the_size_limit_is_refused_with_the_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("COUNTERPOINT_MAX_ARTICLE_CHARS", "1000")
+    big = write(tmp_path, "big.txt", "word " * 400)
+    small = write(tmp_path, "small.txt", "The mayor opened a bridge on Monday.")
+    result = read_paths([big, small])
+    assert [a.source for a in result.articles] == [str(small)]
+    [failure] = result.failures
+    assert "2,000 characters, over the limit of 1,000" in str(failure)
+    assert "COUNTERPOINT_MAX_ARTICLE_CHARS" in str(failure)
+
+
+def test_a_gzip_bomb_is_refused_by_its_inflated_size(tmp_path: Path) -> None:
+    from counterpoint.ingest import jsonl
+
+    data = gzip.compress(b'{"text": "' + b"a " * 2_000_000 + b'"}\n')
+    with pytest.raises(InputError, match="inflates to more than 1,000,000 bytes"):
+        jsonl._decompress(data, source="bomb.jsonl.gz", limit=1_000_000)
+    assert jsonl._decompress(gzip.compress(GOOD.encode()) * 2, source="two members") == (
+        GOOD.encode() * 2
+    )
+
+
+def test_pipes_and_link_loops_are_skipped_with_a_message(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    (tmp_path / "up").symlink_to(tmp_path)  # a link back to the folder: never walked
+    write(tmp_path, "good.txt", "The mayor opened a bridge on Monday.")
+    result = read_paths([tmp_path])
+    assert [Path(a.source).name for a in result.articles] == ["good.txt"]
+    reasons = sorted(str(f) for f in result.failures)
+    assert len(reasons) == 2
+    assert "a symbolic link that leads nowhere or to itself" in reasons[0]
+    assert "not a regular file (a named pipe" in reasons[1]
+
+
+def test_utf32_is_named_as_utf32(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt", "The mayor opened a bridge.".encode("utf-32"))
+    with pytest.raises(InputError, match="UTF-32 text, not UTF-8"):
+        read_file(path)
+
+
+def test_a_worker_dies_with_its_parent(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pid_file = tmp_path / "child.pid"
+    script = (
+        "import os, time\n"
+        "from counterpoint.analyze import die_with_parent\n"
+        "if os.fork() == 0:\n"
+        "    die_with_parent()\n"
+        f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(600)\n"
+        "else:\n"
+        "    time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline, "the child never started"
+            time.sleep(0.05)
+        child = int(pid_file.read_text())
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=30)
+        while _alive(child):
+            assert time.monotonic() < deadline, "the worker outlived its killed parent"
+            time.sleep(0.05)
+    finally:
+        parent.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split()[2] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False

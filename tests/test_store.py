@@ -466,3 +466,24 @@ def test_what_a_profile_holds_is_pinned_to_its_scheme():
     assert hashlib.sha256(made.signature.tobytes()).hexdigest() == (
         "9f6b5671cc4be4f57d261241f2c63e0b82745c2a8e6976a467ba08b7dc068875"
     )
+
+
+def test_a_second_writer_is_told_the_database_is_in_use(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "busy.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import sys, time; from counterpoint.store import Store; s = Store({str(path)!r}); "
+         "print('open', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(StoreError, match="in use by another counterpoint process"):
+            Store(path)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+        holder.stdout.close()

@@ -21,6 +21,8 @@ an article that is already there changes nothing.
 
 from __future__ import annotations
 
+import re
+
 import functools
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
@@ -99,6 +101,13 @@ class Store:
             self._db = duckdb.connect(self.path)
             self._db.execute(SCHEMA)
         except duckdb.Error as exc:
+            if "lock" in str(exc).lower():
+                holder = re.search(r"PID (\d+)", str(exc))
+                who = f" (PID {holder.group(1)})" if holder else ""
+                raise StoreError(
+                    f"The database {self.path!r} is in use by another counterpoint "
+                    f"process{who}; wait for it to finish, or pass another --db"
+                ) from exc
             raise StoreError(
                 f"Cannot open the database {self.path!r}: {exc}; "
                 "pass --db with a writable path, or remove a file that is not a counterpoint database"

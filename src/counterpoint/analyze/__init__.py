@@ -59,8 +59,27 @@ def analyze_many(
 
 
 def _warm_up() -> None:
+    die_with_parent()
     load_nlp()
     default_embedder()
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to end this worker process when its parent dies (Linux), so that a
+    killed ``ingest`` leaves no workers running on, holding memory."""
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _analyze_batch_list(articles: Sequence[Article], keep_going: bool = False) -> list[Analysis]:

@@ -20,7 +20,10 @@ PIECE = 16
 
 
 def start_worker(device: str = "cpu") -> None:
-    """Set a worker process up: the device its embeddings run on."""
+    """Set a worker process up: the device its embeddings run on; it ends with its parent."""
+    from counterpoint.analyze import die_with_parent
+
+    die_with_parent()
     os.environ["COUNTERPOINT_DEVICE"] = device
     os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 

@@ -22,6 +22,12 @@ def check_bytes(data: bytes, *, source: str) -> None:
         raise InputError(
             "the file is empty; give it some article text or leave it out", source=source
         )
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise InputError(
+            "the file is UTF-32 text, not UTF-8; re-encode it, e.g. "
+            f"`iconv -f utf-32 -t utf-8 {shlex.quote(source)} > out.txt`",
+            source=source,
+        )
     if data.startswith(_UTF16_BOMS):
         raise InputError(
             "the file is UTF-16 text, not UTF-8; re-encode it, e.g. "

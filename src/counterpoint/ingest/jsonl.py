@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
-import gzip
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -15,10 +15,18 @@ from counterpoint.errors import InputError
 from counterpoint.model import Article
 
 from .decode import check_bytes, decode_utf8
-from .text import article_from_text
+from .text import article_from_text, max_article_chars
 
 _HINT = 'each line must be one JSON object such as {"text": "...", "outlet": "..."}'
 _Fail = Callable[[str], InputError]
+MAX_DEPTH = 32
+"""The deepest nesting of arrays and objects a line may have (an article needs 1)."""
+MAX_DIGITS = 30
+"""The longest number a line may hold."""
+MAX_DECOMPRESSED = 256 * 1024 * 1024
+"""The most bytes a ``.jsonl.gz`` may inflate to (a small file can inflate without end)."""
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_LONG_NUMBER = re.compile(rb"\d{%d,}" % (MAX_DIGITS + 1))
 
 
 def read_jsonl(
@@ -31,25 +39,67 @@ def read_jsonl(
     check_bytes(data, source=source)
     articles: list[Article] = []
     failures: list[InputError] = []
+    first_line: dict[str, tuple[int, str]] = {}  # id -> (line, text)
+    longest = 4 * max_article_chars() + 65_536  # bytes: 4 per character at most, and fields
     for number, offset, raw in _lines(data):
-        try:
-            articles.append(
-                _read_line(raw, number=number, offset=offset, source=source, outlet=outlet)
+        if len(raw) > longest:
+            failures.append(
+                InputError(
+                    f"the line is {len(raw):,} bytes, longer than any article of at most "
+                    f"{max_article_chars():,} characters; split it, or raise the limit with "
+                    "COUNTERPOINT_MAX_ARTICLE_CHARS",
+                    source=source,
+                    line=number,
+                )
             )
+            continue
+        try:
+            article = _read_line(raw, number=number, offset=offset, source=source, outlet=outlet)
         except InputError as err:
             failures.append(err)
+            continue
+        seen = first_line.setdefault(article.id, (number, article.text))
+        if seen[0] != number and seen[1] != article.text:
+            failures.append(
+                InputError(
+                    f"the id {article.id!r} is also the id of line {seen[0]}, which has a "
+                    f"different text; give each article its own id (line {number} skipped)",
+                    source=source,
+                    line=number,
+                )
+            )
+            continue
+        articles.append(article)
     return articles, failures
 
 
-def _decompress(data: bytes, *, source: str) -> bytes:
+def _decompress(data: bytes, *, source: str, limit: int = MAX_DECOMPRESSED) -> bytes:
+    """The inflated bytes of a gzip file (every member), refusing more than ``limit``."""
+    out = bytearray()
+    rest = data
     try:
-        return gzip.decompress(data)
+        while rest:
+            inflater = zlib.decompressobj(wbits=31)
+            chunk = inflater.decompress(rest, limit + 1 - len(out))
+            out += chunk
+            while not inflater.eof and len(out) <= limit:
+                if not inflater.unconsumed_tail:
+                    raise EOFError("the file ends inside a gzip member")
+                out += inflater.decompress(inflater.unconsumed_tail, limit + 1 - len(out))
+            if len(out) > limit:
+                raise InputError(
+                    f"it inflates to more than {limit:,} bytes (a compression bomb, or an "
+                    "archive too large to read at once); split it into smaller files",
+                    source=source,
+                )
+            rest = inflater.unused_data.lstrip(b"\x00")
     except (OSError, EOFError, zlib.error) as err:
         raise InputError(
             f"not a valid gzip file ({err}); re-compress it with `gzip`, "
             "or drop the .gz suffix if it is plain JSONL",
             source=source,
         ) from None
+    return bytes(out)
 
 
 def _lines(data: bytes) -> Iterator[tuple[int, int, bytes]]:
@@ -88,7 +138,33 @@ def _read_line(raw: bytes, *, number: int, offset: int, source: str, outlet: str
         raise fail(err.reason) from None
 
 
+def _check_shape(raw: bytes, fail: _Fail) -> None:
+    """Refuse, before parsing, a line nested deeper than :data:`MAX_DEPTH` or holding a
+    number longer than :data:`MAX_DIGITS` digits (outside strings): the parser is never
+    handed input that exhausts the stack or the integer limits."""
+    bare = _STRINGS.sub(b'""', raw)
+    if (found := _LONG_NUMBER.search(bare)) is not None:
+        digits = len(re.match(rb"\d+", bare[found.start():]).group())
+        raise fail(
+            f"a number of {digits:,} digits; numbers of more than {MAX_DIGITS} digits are "
+            "refused: write it as a string"
+        )
+    depth = deepest = 0
+    for byte in bare.translate(None, _NOT_BRACKETS):
+        depth += 1 if byte in b"[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_DEPTH:
+                raise fail(
+                    f"nested more than {MAX_DEPTH} levels deep; {_HINT}"
+                )
+
+
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
 def _parse_object(line: str, fail: _Fail) -> dict[str, Any]:
+    _check_shape(line.encode("utf-8", "surrogatepass"), fail)
     try:
         record = json.loads(line)
     except json.JSONDecodeError as err:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,18 @@ def read_paths(paths: Sequence[StrPath], *, outlet: str | None = None) -> Ingest
             failures.append(err)
             continue
         for file in files:
-            if (key := Path(file).resolve()) in seen:
+            try:
+                key = Path(file).resolve(strict=True)
+            except (OSError, RuntimeError):
+                failures.append(
+                    InputError(
+                        "a symbolic link that leads nowhere or to itself (a loop); "
+                        "it was skipped: fix or remove the link",
+                        source=os.fspath(file),
+                    )
+                )
+                continue
+            if key in seen:
                 continue
             seen.add(key)
             result = read_file_collecting(file, outlet=outlet)
@@ -90,6 +102,12 @@ def _check_file(file: Path, *, source: str) -> None:
             "this is a folder, not a file; pass it to read_paths to read the files inside",
             source=source,
         )
+    if not stat.S_ISREG(file.stat().st_mode):
+        raise InputError(
+            "not a regular file (a named pipe, device or socket); it was skipped, since "
+            "reading it could wait forever: copy its content into a file",
+            source=source,
+        )
     if suffix_of(file) is None:
         kind = repr(file.suffix) if file.suffix else "no suffix"
         raise InputError(
@@ -117,7 +135,7 @@ def _expand(given: StrPath) -> Sequence[StrPath]:
 
 def _walk(folder: Path) -> list[Path]:
     found: list[Path] = []
-    for root, dirs, names in os.walk(folder):
+    for root, dirs, names in os.walk(folder):  # links to folders are not followed: no loops
         dirs[:] = [name for name in dirs if not name.startswith(".")]
         found.extend(
             Path(root, name)

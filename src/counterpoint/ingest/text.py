@@ -3,6 +3,7 @@ headline on the first line with a blank line under it."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -72,6 +73,41 @@ def article_id(text: str, *, url: str | None = None) -> str:
     return stable_id("art", text)
 
 
+MAX_ARTICLE_CHARS = 1_000_000
+"""The longest article text read by default (about 1 MB); COUNTERPOINT_MAX_ARTICLE_CHARS
+changes it."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def max_article_chars() -> int:
+    """The longest article text accepted: ``COUNTERPOINT_MAX_ARTICLE_CHARS`` or the default."""
+    value = os.environ.get("COUNTERPOINT_MAX_ARTICLE_CHARS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_ARTICLE_CHARS
+
+
+def check_text(text: str, *, source: str) -> None:
+    """Raise :class:`InputError` for a text no article can be made of."""
+    limit = max_article_chars()
+    if len(text) > limit:
+        raise InputError(
+            f"the article text is {len(text):,} characters, over the limit of {limit:,}; "
+            "split it into articles, or raise the limit with COUNTERPOINT_MAX_ARTICLE_CHARS",
+            source=source,
+        )
+    if (bad := _SURROGATE.search(text)) is not None:
+        raise InputError(
+            f"the text holds an invalid code point U+{ord(bad.group()):04X} (a lone surrogate) "
+            f"at character {bad.start()}; remove it or fix the encoder that wrote it",
+            source=source,
+        )
+    if not any(c.isalpha() for c in text):
+        raise InputError(
+            "no text to analyse: the article has no letters (only digits, punctuation or "
+            "invisible characters); give it the article's words",
+            source=source,
+        )
+
+
 def article_from_text(
     text: str,
     *,
@@ -82,9 +118,14 @@ def article_from_text(
     url: str | None = None,
     id: str | None = None,
 ) -> Article:
-    """An Article holding ``text`` exactly; an explicit ``published`` beats the prefix date."""
+    """An Article holding ``text`` exactly; an explicit ``published`` beats the prefix date.
+
+    Refused, with the reason: an empty text, one with no letters ("no text to analyse"), one
+    longer than :func:`max_article_chars`, and one holding a lone surrogate (a code point no
+    UTF-8 text can hold)."""
     if not text.strip():
         raise InputError("the article text is empty; give it some text", source=source)
+    check_text(text, source=source)
     prefix = parse_prefix(text)
     if prefix is not None and not text[prefix.end :].strip():
         raise InputError(
