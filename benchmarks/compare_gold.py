@@ -356,8 +356,9 @@ def compare_inputs(gold: Gold, models=None) -> dict:
     analyses = {a.article_id: a for a in analyze_many(list(articles.values()))}
     event = Event(id=gold.event, article_ids=tuple(articles), title=gold.event)
     entities = resolve(event.id, analyses)
+    options = {"models": models} if models is not None else {}  # older versions take none
     comparison = compare(
-        event, articles, analyses, entities, embed=default_embedder().encode, models=models
+        event, articles, analyses, entities, embed=default_embedder().encode, **options
     )
     return event_json(comparison)
 
