@@ -129,6 +129,27 @@ def test_thousands_after_a_comma_are_one_number(text, value):
 
 
 @pytest.mark.parametrize(
+    ("text", "value", "unit", "what"),
+    [
+        ("Jackson spent $750,000 in campaign funds on personal items.", 750_000, "dollars",
+         "spent"),
+        ("The shutdown lasted 35 days.", 35, "days", "lasted"),
+        ("He faces up to five years in prison.", 5, "years", "faces"),
+        ("The ads cost 2 million euros.", 2_000_000, "euros", "cost"),
+        ("The company paid $5 million in fines.", 5_000_000, "dollars", "paid"),
+    ],
+)
+def test_money_and_durations_count_with_their_unit(text, value, unit, what):
+    (figure,) = run(text).figures
+    assert (figure.value, figure.unit, figure.what) == (value, unit, what)
+
+
+@pytest.mark.parametrize("text", ["Two years ago he was elected.", "He was 44 years old."])
+def test_spans_of_time_are_no_durations(text):
+    assert run(text).figures == ()
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "A 6. 7-strength quake struck the island on Sunday.",
@@ -182,7 +203,6 @@ def test_figure_values(text, value, qualifier, what, who):
         "The ceasefire collapsed in 2012 after months of talks.",
         "The minister, 64, resigned on Friday.",
         "Prices rose 12 percent in the year to October.",
-        "The company paid $5 million in fines.",
     ],
 )
 def test_numbers_that_count_no_group_are_not_figures(text):

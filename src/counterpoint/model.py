@@ -122,6 +122,9 @@ class Figure(Span):
     scope: Literal["event", "background"] = "event"
     """``background`` for history, other happenings and biography ("since 2011", a toll of
     decades ago), told in the article around the event's own figures."""
+    unit: str | None = None
+    """``dollars``, ``euros``, ``days``, ``years`` … for a sum or a duration; None for a count
+    of people or things."""
 
 
 @dataclass(**_frozen)

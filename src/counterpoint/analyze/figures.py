@@ -3,8 +3,10 @@
 A figure is a number (digits, number words, or vague amounts such as "dozens")
 that counts a group ("people", "members of the HTS"), the thing that happened to
 the group ("killed"), an optional qualifier ("at least", "over") and the groups
-it breaks down into ("including 65 members …, 18 allied fighters …"). Numbers
-that count no group (years, ages, percentages, money) are left out, and so are
+it breaks down into ("including 65 members …, 18 allied fighters …"). Sums of
+money and durations count too, with their ``unit`` ("$750,000", "lasted 35 days",
+"five years in prison"). Numbers that count no group (years, ages, percentages,
+spans of time such as "two years ago") are left out, and so are
 vague amounts ("dozens", "hundreds": the article printed no number), fractions
 ("two-thirds") and numbers that stand for nothing counted ("called 911", "one
 another").
@@ -181,6 +183,10 @@ def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
         value, number_span = parsed
         if _fraction_or_idiom(doc, number_span[1]):
             continue
+        amount = _amount(doc, token, value, number_span, offset, sentence_of)
+        if amount is not None:
+            figures.append(amount)
+            continue
         noun = _counted_noun(token)
         if noun in (None, token) and number_span[1] - number_span[0] > 1:
             noun = _counted_noun(doc[number_span[1] - 1]) or noun  # "26, 000 people"
@@ -219,6 +225,60 @@ def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
             )
         )
     return _with_breakdowns(figures)
+
+
+CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds", "dollars": "dollars",
+              "euros": "euros", "pounds": "pounds"}
+DURATIONS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
+_DURATION_VERBS = {"last", "spend", "serve", "face", "sentence", "take", "wait", "hold", "stay",
+                   "get", "receive", "give", "remain", "run", "continue"}
+
+
+def _amount(doc, token, value, number_span, offset, sentence_of) -> Figure | None:
+    """A sum of money ("$750,000", "2 million euros") or a duration an act lasted or a
+    sentence runs ("lasted 35 days", "five years in prison"): ``what`` is the verb
+    ("spent", "faces"), ``who`` the unit ("dollars", "years"). Other spans of time ("three
+    days ago", "two years later") are dates, not counts."""
+    first, last = number_span[0], number_span[1]
+    before = doc[first - 1].text if first > 0 else ""
+    after = doc[last] if last < len(doc) else None
+    unit = CURRENCIES.get(before) or (CURRENCIES.get(after.lower_) if after is not None else None)
+    if unit is None and after is not None and after.lemma_.lower() in DURATIONS:
+        following = doc[last + 1].lower_ if last + 1 < len(doc) else ""
+        verb = after.head if after.dep_ in ("dobj", "npadvmod", "pobj", "attr") else None
+        if verb is not None and verb.dep_ == "prep":
+            verb = verb.head
+        if following in ("ago", "later", "earlier", "after", "before", "old") or verb is None:
+            return None
+        if verb.lemma_.lower() not in _DURATION_VERBS:
+            return None
+        unit = DURATIONS[after.lemma_.lower()]
+    if unit is None:
+        return None
+    verb = token.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+        verb = verb.head
+    what = verb.lower_ if verb.pos_ in ("VERB", "AUX") else "amount"
+    qualifier, start_token = _qualifier(doc, first, token.lower_)
+    if before in CURRENCIES and start_token == first:
+        start_token = first - 1
+    end_token = last + (1 if after is not None and (after.lower_ in CURRENCIES
+                                                     or after.lemma_.lower() in DURATIONS) else 0)
+    start_char = doc[start_token].idx
+    end_char = doc[end_token - 1].idx + len(doc[end_token - 1].text)
+    n0, n1 = doc[first].idx, doc[last - 1].idx + len(doc[last - 1].text)
+    return Figure(
+        start=offset + start_char,
+        end=offset + end_char,
+        text=doc.text[start_char:end_char],
+        value=float(value),
+        qualifier=qualifier,
+        what=what,
+        who=unit,
+        number=Span(start=offset + n0, end=offset + n1, text=doc.text[n0:n1]),
+        sentence=sentence_of(offset + start_char),
+        unit=unit,
+    )
 
 
 MEASURES = {"gmt", "utc", "est", "edt", "pst", "pdt", "bst", "hkt", "a.m.", "p.m.", "am", "pm",

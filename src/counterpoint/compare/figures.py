@@ -140,8 +140,11 @@ def _find_group(groups, article_id: str, figure: Figure):
         first = members[0][1]
         if _what(first) != _what(figure) or not same_group(group_key(first.who), key):
             continue
-        if first.scope != figure.scope:
+        if first.scope != figure.scope or first.unit != figure.unit:
             continue
+        if figure.unit is not None and any(f.value != figure.value for _, f in members):
+            continue  # sums and durations join only the same amount: what they are of is
+            # not read, so two different ones may well be of two different things
         same_article = [f for a, f in members if a == article_id]
         if same_article and all(f.value != figure.value for f in same_article):
             continue
