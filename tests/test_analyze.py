@@ -144,6 +144,11 @@ def test_money_and_durations_count_with_their_unit(text, value, unit, what):
     assert (figure.value, figure.unit, figure.what) == (value, unit, what)
 
 
+def test_a_sum_under_no_verb_is_an_amount():
+    (figure,) = run("Revenue: $5 million in 2012, the filing shows").figures
+    assert (figure.value, figure.unit) == (5_000_000, "dollars")
+
+
 @pytest.mark.parametrize("text", ["Two years ago he was elected.", "He was 44 years old."])
 def test_spans_of_time_are_no_durations(text):
     assert run(text).figures == ()

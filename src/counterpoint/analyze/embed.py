@@ -97,6 +97,21 @@ class Embedder:
                 out[row] = (states[keep], [encoding.offsets[j] for j in keep])
         return out
 
+    def pooled_pairs(
+        self, pairs: Sequence[tuple[str, str]], *, batch_size: int = 32
+    ) -> np.ndarray:
+        """The mean of the last states of each pair read as one input (``[CLS] a [SEP] b
+        [SEP]``), not normalised: what a cross-encoder's head reads."""
+        out = np.zeros((len(pairs), DIMENSIONS), dtype=np.float32)
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        for first in range(0, len(order), batch_size):
+            rows = order[first : first + batch_size]
+            encodings = self._tokenizer.encode_batch([pairs[i] for i in rows])
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)[..., None]
+            hidden = self._run(encodings)
+            out[rows] = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)
+        return out
+
     def _run(self, encodings) -> np.ndarray:
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)

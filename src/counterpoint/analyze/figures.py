@@ -194,7 +194,7 @@ def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
             continue
         qualifier, first = _qualifier(doc, number_span[0], token.lower_)
         what, verb = _outcome(noun)
-        if what is None or (noun is token and what not in outcomes):
+        if what is None or (noun.i == token.i and what not in outcomes):
             continue  # a bare number stands for a group only when it died, was hurt …
         group = _group_span(doc, noun, number_span[1])
         end_token = group.end
@@ -256,7 +256,7 @@ def _amount(doc, token, value, number_span, offset, sentence_of) -> Figure | Non
     if unit is None:
         return None
     verb = token.head
-    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
     what = verb.lower_ if verb.pos_ in ("VERB", "AUX") else "amount"
     qualifier, start_token = _qualifier(doc, first, token.lower_)
