@@ -312,7 +312,10 @@ def totals(counts: dict) -> dict:
     base_p, base_r = _prf(c["baseline_tp"], c["baseline_predicted"], c["pairs_gold"])
     conflict_p = c["conflicts_right"] / c["conflicts_predicted"] if c["conflicts_predicted"] else None
     conflict_r = c["conflicts_found"] / c["conflicts_gold"] if c["conflicts_gold"] else None
-    ratio = lambda a, b: round(c[a] / c[b], 4) if c[b] else None  # noqa: E731
+
+    def ratio(a: str, b: str) -> float | None:
+        return round(c[a] / c[b], 4) if c[b] else None
+
     return {
         "agreed_pair_precision": round(pair_p, 4),
         "agreed_pair_recall": round(pair_r, 4),
@@ -367,8 +370,9 @@ def _held_out_models(files: list[Path], inputs: Path | None) -> dict:
     """For each gold file, the same-claim models with the event model trained without it."""
     from dataclasses import replace
 
-    from counterpoint.compare.same import default_models
     from scripts.train_same_claim import event_model, gold_rows_of
+
+    from counterpoint.compare.same import default_models
 
     rows, labels, events = gold_rows_of(files, inputs)
     shipped = default_models()

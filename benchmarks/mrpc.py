@@ -12,8 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-from counterpoint.compare.same import FEATURES as FEATURE_NAMES
-
 
 @dataclass(frozen=True, slots=True)
 class Pair:

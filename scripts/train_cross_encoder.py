@@ -37,8 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from benchmarks import mrpc  # noqa: E402
-from scripts.train_tagger import _LINEARS, _adapter, _lora_linear  # noqa: E402
+from benchmarks import mrpc
+
+from scripts.train_tagger import _LINEARS, _adapter, _lora_linear
 
 OUTPUT = ROOT / "src" / "counterpoint" / "compare" / "data" / "cross_encoder.npz"
 RANK = 16

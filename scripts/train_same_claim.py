@@ -35,8 +35,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import mrpc  # noqa: E402
-from counterpoint.compare.same import EVENT_FEATURES, Models, fit  # noqa: E402
+from benchmarks import mrpc
+
+from counterpoint.compare.same import EVENT_FEATURES, Models, fit
 
 PRECISION = 0.88
 """The pair precision the strict threshold is chosen for: complete-link facts are more precise
@@ -74,6 +75,7 @@ def gold_rows(folder: Path, inputs: Path) -> tuple[np.ndarray, np.ndarray, np.nd
 def gold_rows_of(files, inputs: Path | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`gold_rows` of the given gold files (the event number is the file's place)."""
     from benchmarks.compare_gold import gold_pairs, load_gold, sentence_of
+
     from counterpoint.analyze import analyze_many
     from counterpoint.analyze.embed import default_embedder
     from counterpoint.compare.facts import _unit, claims_of

@@ -89,7 +89,7 @@ def _bounds(span, heads, offset: int, sentence: Sentence) -> list[tuple[int, int
     for token in span:
         if token.text == ";" and token.i + 1 < span.end:
             cuts.append(offset + span.doc[token.i + 1].idx)
-    cuts = sorted(set(c for c in cuts if sentence.start <= c < sentence.end))
+    cuts = sorted({c for c in cuts if sentence.start <= c < sentence.end})
     bounds = []
     for k, start in enumerate(cuts):
         end = cuts[k + 1] if k + 1 < len(cuts) else sentence.end

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from counterpoint.compare.facts import Embed, align
-from counterpoint.compare.same import Models
 from counterpoint.compare.figures import reconcile
 from counterpoint.compare.framing import framing
+from counterpoint.compare.same import Models
 from counterpoint.compare.summary import headline, summarize
 from counterpoint.model import Analysis, Article, Comparison, Entity, Event
 

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from counterpoint.compare.details import differences, describe
+from counterpoint.compare.details import describe, differences
 from counterpoint.compare.same import Models, Unit, default_models, event_rows, same_act, unit
 from counterpoint.model import Analysis, Article, Claim, Fact, Ref, stable_id
 

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 
 from counterpoint.model import Analysis, Entity, Framing
 
-
 DOMINANT_SHARE = 0.6
 """The share of the event's named designations one entity must hold for the unnamed ones
 ("the attackers", "Takfiri terrorists") to be tied to it."""
