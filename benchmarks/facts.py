@@ -1,7 +1,7 @@
 """How well facts align across articles, measured on annotated news.
 
 **MRPC** (``--dataset mrpc --data ../shared/eval/mrpc``): the same-claim cross-encoder
-(:mod:`counterpoint.compare.cross`, trained on ``msr_paraphrase_train.txt`` only) scored on
+(:mod:`counterpoint.analyze.cross`, trained on ``msr_paraphrase_train.txt`` only) scored on
 every other ``msr_paraphrase_*.txt`` in the folder: ``accuracy`` and ``f1`` of the positive
 class, with ``baselines`` always-same, MiniLM cosine at the threshold best on the training
 part, and the logistic content model over pair features (:mod:`counterpoint.compare.same`).
@@ -258,7 +258,7 @@ def mrpc_result(folder: Path) -> dict:
 
     train = [p for f in mrpc.files(folder, train=True) for p in mrpc.load(f)]
     test = [p for f in mrpc.files(folder, train=False) for p in mrpc.load(f)]
-    from counterpoint.compare.cross import default_cross_encoder
+    from counterpoint.analyze.cross import default_cross_encoder
 
     rows, labels, cosines = mrpc.featurize(test)
     model = default_models().content

@@ -11,9 +11,9 @@ gives the logit that the two state the same claim. It is trained on MRPC's train
 (``msr_paraphrase_train.txt``), in both orders of each pair; a tenth of the pairs (by hash) is
 kept aside, and the threshold is the one with the best accuracy there.
 
-The output, ``src/counterpoint/compare/data/cross_encoder.npz``, holds the adapters in float16
+The output, ``src/counterpoint/analyze/data/cross_encoder.npz``, holds the adapters in float16
 under the names of the ONNX initializers they change, the head, the threshold and how it was
-made; :mod:`counterpoint.compare.cross` folds it into the int8 ONNX model at load time. This
+made; :mod:`counterpoint.analyze.cross` folds it into the int8 ONNX model at load time. This
 script checks that the ONNX route and torch agree before writing. Three epochs take about
 eleven minutes on 2 CPU cores.
 """
@@ -39,9 +39,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks import mrpc
 
-from scripts.train_tagger import _LINEARS, _adapter, _lora_linear
+from scripts.train_tagger import _adapter, lora_encoder
 
-OUTPUT = ROOT / "src" / "counterpoint" / "compare" / "data" / "cross_encoder.npz"
+OUTPUT = ROOT / "src" / "counterpoint" / "analyze" / "data" / "cross_encoder.npz"
 RANK = 16
 EPOCHS = 3
 BATCH = 16
@@ -149,16 +149,7 @@ def _cross_encoder(model_dir: str):
     class CrossEncoder(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(model_dir)
-            for parameter in self.encoder.parameters():
-                parameter.requires_grad = False
-            for layer in self.encoder.encoder.layer:
-                for path in _LINEARS:
-                    *parents, leaf = path.split(".")
-                    owner = layer
-                    for part in parents:
-                        owner = getattr(owner, part)
-                    setattr(owner, leaf, _lora_linear(getattr(owner, leaf), RANK))
+            self.encoder = lora_encoder(AutoModel.from_pretrained(model_dir), RANK)
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(384, 1)
 
@@ -202,7 +193,7 @@ def _logits(model, tokenizer, pairs) -> np.ndarray:
 def _check_onnx(model, adapter, tokenizer, pairs) -> None:
     """The shipped route (adapter folded into the int8 ONNX model) gives the logits torch
     gives, within int8 rounding."""
-    from counterpoint.compare.cross import CrossEncoder
+    from counterpoint.analyze.cross import CrossEncoder
 
     arrays = dict(adapter)
     arrays["head_weights"] = model.head.weight.detach().numpy().T.astype(np.float32)

@@ -256,6 +256,20 @@ _LINEARS = ("attention.self.query", "attention.self.key", "attention.self.value"
             "attention.output.dense", "intermediate.dense", "output.dense")
 
 
+def lora_encoder(encoder, rank: int):
+    """``encoder`` frozen, with low-rank adapters on every linear layer of its blocks."""
+    for parameter in encoder.parameters():
+        parameter.requires_grad = False
+    for layer in encoder.encoder.layer:
+        for path in _LINEARS:
+            *parents, leaf = path.split(".")
+            owner = layer
+            for part in parents:
+                owner = getattr(owner, part)
+            setattr(owner, leaf, _lora_linear(getattr(owner, leaf), rank))
+    return encoder
+
+
 def _tagger_model(model_dir: str):
     import torch
     from transformers import AutoModel
@@ -263,16 +277,7 @@ def _tagger_model(model_dir: str):
     class Tagger(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(model_dir)
-            for parameter in self.encoder.parameters():
-                parameter.requires_grad = False
-            for layer in self.encoder.encoder.layer:
-                for path in _LINEARS:
-                    *parents, leaf = path.split(".")
-                    owner = layer
-                    for part in parents:
-                        owner = getattr(owner, part)
-                    setattr(owner, leaf, _lora_linear(getattr(owner, leaf), RANK))
+            self.encoder = lora_encoder(AutoModel.from_pretrained(model_dir), RANK)
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(384, len(HEADS))
 

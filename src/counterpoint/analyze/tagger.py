@@ -25,7 +25,7 @@ import numpy as np
 
 from counterpoint.errors import ModelError
 
-__all__ = ["TAGGER_FILE", "Tagger", "adapted_model", "default_tagger"]
+__all__ = ["TAGGER_FILE", "AdaptedEncoder", "Tagger", "adapted_model", "default_tagger"]
 
 TAGGER_FILE = "tagger.npz"
 _HEAD_ARRAYS = ("meta", "head_weights", "head_bias")
@@ -74,15 +74,13 @@ def adapted_model(adapter: dict[str, np.ndarray]) -> bytes:
     return model.SerializeToString()
 
 
-class Tagger:
-    """Probabilities that words are loaded, under one head per annotated corpus."""
+class AdaptedEncoder:
+    """MiniLM with an adapter folded in at first use, and linear heads over its states:
+    what ``np.savez`` wrote (the adapter's arrays, ``head_weights``, ``head_bias`` and a JSON
+    ``meta``)."""
 
     def __init__(self, arrays: dict[str, np.ndarray], *, threads: int = 1) -> None:
         self.meta: dict = json.loads(bytes(arrays["meta"]).decode("utf-8"))
-        self.heads: list[str] = list(self.meta["heads"])
-        self.thresholds: dict[str, float] = dict(self.meta["thresholds"])
-        """Per head, the threshold with the best span F1 on the development part."""
-        self.trained_on: dict[str, list[str]] = self.meta.get("trained_on", {})
         self._weights = np.asarray(arrays["head_weights"], dtype=np.float32)
         self._bias = np.asarray(arrays["head_bias"], dtype=np.float32)
         self._adapter = {k: v for k, v in arrays.items() if k not in _HEAD_ARRAYS}
@@ -90,7 +88,7 @@ class Tagger:
         self._embedder = None
 
     @classmethod
-    def from_path(cls, path, *, threads: int = 1) -> Tagger:
+    def from_path(cls, path, *, threads: int = 1):
         with np.load(path) as data:
             return cls({k: data[k] for k in data.files}, threads=threads)
 
@@ -106,6 +104,17 @@ class Tagger:
                 model=adapted_model(self._adapter),
             )
         return self._embedder
+
+
+class Tagger(AdaptedEncoder):
+    """Probabilities that words are loaded, under one head per annotated corpus."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], *, threads: int = 1) -> None:
+        super().__init__(arrays, threads=threads)
+        self.heads: list[str] = list(self.meta["heads"])
+        self.thresholds: dict[str, float] = dict(self.meta["thresholds"])
+        """Per head, the threshold with the best span F1 on the development part."""
+        self.trained_on: dict[str, list[str]] = self.meta.get("trained_on", {})
 
     def probabilities(self, states: np.ndarray, head: str) -> np.ndarray:
         """Per word, the probability under ``head`` read from its adapted state; NaN for a
