@@ -91,7 +91,7 @@ def gold_rows_of(files, inputs: Path | None) -> tuple[np.ndarray, np.ndarray, np
         }
         analyses = {a.article_id: a for a in analyze_many(list(articles.values()))}
         members = claims_of(articles, analyses)
-        units = [_unit(m, analyses, {}) for m in members]
+        units = [_unit(m, analyses) for m in members]
         vectors = np.asarray(default_embedder().encode([u.text for u in units]))
         order = {a: k for k, a in enumerate(articles)}
         article = np.array([order[a] for a, _ in members])

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from counterpoint.compare.details import describe, differences
+from counterpoint.compare.details import OUTCOMES, describe, differences
 from counterpoint.compare.same import Models, Unit, default_models, event_rows, same_act, unit
 from counterpoint.model import Analysis, Article, Claim, Fact, Ref, stable_id
 
@@ -60,7 +60,7 @@ def align(
     """
     models = models or default_models()
     members = claims_of(articles, analyses)
-    units = [_unit(m, analyses, entity_of) for m in members]
+    units = [_unit(m, analyses) for m in members]
     probability = pair_probabilities(members, units, embed=embed, models=models)
     linkable = np.where(_speakers_differ(units), 0.0, probability)
     clusters = _cluster(members, units, linkable, models.event.strict)
@@ -100,7 +100,7 @@ def claims_of(articles: Mapping[str, Article], analyses: Mapping[str, Analysis])
     return members
 
 
-def _unit(member: Member, analyses, entity_of) -> Unit:
+def _unit(member: Member, analyses) -> Unit:
     article_id, claim = member
     return unit(analyses[article_id], (claim,))
 
@@ -203,8 +203,6 @@ def _conflicts(clusters, members, units, probability, analyses, entity_of) -> li
 def _one_act(a: Unit, b: Unit) -> bool:
     """Whether two reports name the same act with the same participants: one predicate (not
     a light verb), or two of excluding outcomes, and a shared name or participant word."""
-    from counterpoint.compare.details import OUTCOMES
-
     opposed = any({a.predicate, b.predicate} <= yes | no for yes, no in OUTCOMES)
     return same_act(a, b) or (opposed and bool(a.names & b.names))
 
