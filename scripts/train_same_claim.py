@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import mrpc
 
-from counterpoint.compare.same import EVENT_FEATURES, Models, fit
+from counterpoint.compare.same import EVENT_FEATURES, FEATURES, Models, fit
 
 PRECISION = 0.88
 """The pair precision the strict threshold is chosen for: complete-link facts are more precise
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         pairs = [p for f in mrpc.files(args.mrpc, train=True) for p in mrpc.load(f)]
         cached["rows"], cached["labels"], _ = mrpc.featurize(pairs)
     rows, labels = cached["rows"], cached["labels"]
-    probability = out_of_fold(rows, labels, mrpc.FEATURE_NAMES)
+    probability = out_of_fold(rows, labels, FEATURES)
     content = replace(fit(rows, labels), threshold=mrpc.best_threshold(probability, labels))
     if args.cache:
         np.savez(args.cache, rows=rows, labels=labels)
