@@ -638,3 +638,11 @@ def _alive(pid: int) -> bool:
             return handle.read().split()[2] != "Z"  # a zombie has ended
     except FileNotFoundError:
         return False
+
+
+def test_the_fixed_hostile_corpus_brings_no_run_down() -> None:
+    from benchmarks import fuzz
+
+    result = fuzz.run_batch(fuzz.fixed_corpus(), timeout=300)
+    assert not result["crash"] and not result["hang"], result.get("stderr")
+    assert result["unclear"] == 0 and result["good_lost"] == 0
