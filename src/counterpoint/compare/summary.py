@@ -106,23 +106,6 @@ def _outlets(article_ids, articles: Mapping[str, Article]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _overview(articles: Mapping[str, Article]) -> SummarySentence:
-    dates = sorted(a.published for a in articles.values() if a.published)
-    when = ""
-    if dates:
-        when = (
-            f" on {dates[0]:%Y-%m-%d}"
-            if dates[0] == dates[-1]
-            else f" between {dates[0]:%Y-%m-%d} and {dates[-1]:%Y-%m-%d}"
-        )
-    count = len(articles)
-    noun = "article" if count == 1 else "articles"
-    return SummarySentence(
-        text=f"{count} {noun} from {_outlets(articles, articles)} reported this event{when}.",
-        sources=tuple(articles),
-    )
-
-
 def _neutral_who(group: FigureGroup) -> str:
     whos = [r.who for r in group.reports if r.who]
     neutral = [w for w in whos if not is_loaded(w)]
