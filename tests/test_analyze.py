@@ -28,6 +28,8 @@ def spans(analysis: Analysis):
     """(kind, span) for every piece of an analysis that points into the article text."""
     for s in analysis.sentences:
         yield "sentence", s
+    for c in analysis.claims:
+        yield "claim", c
     for m in analysis.mentions:
         yield "mention", m
     for t in analysis.times:
@@ -553,3 +555,41 @@ def test_span_invariant_on_random_texts(prefix, body, gap):
     analysis = analyze(art)
     assert analysis.sentences
     assert_spans_hold(art, analysis)
+
+
+# --- claims ----------------------------------------------------------------------------------
+
+
+def test_coordinated_clauses_with_their_own_subjects_are_two_claims():
+    analysis = run("Grimm pleaded not guilty on Monday, and his lawyer said the case was weak.")
+    first, second = analysis.claims
+    assert first.text == "Grimm pleaded not guilty on Monday"
+    assert second.text.startswith("his lawyer said")
+    assert (first.predicate, second.sentence) == ("plead", 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "predicate", "negated", "modal"),
+    [
+        ("Prosecutors have not charged Smith with fraud.", "charge", True, None),
+        ("The Senate may vote on the bill next week.", "vote", False, "may"),
+        ("Officials said the bridge collapsed on Monday.", "collapse", False, None),
+    ],
+)
+def test_a_claim_reads_its_predicate_negation_and_modality(text, predicate, negated, modal):
+    (claim,) = run(text).claims
+    assert (claim.predicate, claim.negated, claim.modal) == (predicate, negated, modal)
+
+
+def test_a_claim_in_reported_speech_keeps_its_speaker():
+    (claim,) = run("The army said the rebels had fled the town.").claims
+    assert claim.speaker == "army" or claim.speaker == "The army"
+    assert "rebel" in claim.agents
+
+
+def test_every_sentence_has_a_claim_and_claims_do_not_overlap():
+    analysis = run("The storm hit the coast; two roads were closed. Schools stayed open and "
+                   "buses ran late. Officials said more rain was due.")
+    assert {c.sentence for c in analysis.claims} == set(range(len(analysis.sentences)))
+    ends = [(c.start, c.end) for c in analysis.claims]
+    assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:]))

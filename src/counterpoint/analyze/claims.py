@@ -14,6 +14,7 @@ reported content) stays inside the claim whose head governs it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -26,6 +27,8 @@ INTENT = {"plan", "expect", "want", "hope", "threaten", "intend", "seek", "try",
           "propose", "consider", "promise", "pledge"}
 NEGATIONS = {"not", "n't", "never", "no"}
 _TRIM = " \t\n,;:-–—"
+_TAIL = re.compile(r"(?:[\s,;:–—-]+(?:and|but|or|yet|while|whereas))?[\s,;:–—-]*$")
+"""What ends a clause before the next: punctuation and the conjunction joining them."""
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 
 
@@ -94,7 +97,7 @@ def _bounds(span, heads, offset: int, sentence: Sentence) -> list[tuple[int, int
     for k, start in enumerate(cuts):
         end = cuts[k + 1] if k + 1 < len(cuts) else sentence.end
         text = sentence.text[start - sentence.start : end - sentence.start]
-        stripped = text.rstrip(_TRIM) if k + 1 < len(cuts) else text.rstrip()
+        stripped = _TAIL.sub("", text) if k + 1 < len(cuts) else text.rstrip()
         lead = len(stripped) - len(stripped.lstrip(_TRIM))
         if not stripped[lead:].strip():
             continue
