@@ -207,7 +207,6 @@ PRONOUNS = {
     "it": "ORG", "its": "ORG", "they": "ORG", "them": "ORG", "their": "ORG",
 }
 """Pronouns a label's actor may be, and the kind of name they stand for."""
-ACTOR_TYPES = ("PERSON", "ORG", "NORP", "GPE")
 _SUBJECTS = ("nsubj", "nsubjpass", "agent", "csubj")
 
 
@@ -270,10 +269,8 @@ def _attached(doc, span, offset, mentions, *, kind: str) -> Span | None:
         if child.dep_ == "prep" and child.lower_ in ("from", "of", "with", "in", "belonging"):
             candidates.extend(c for c in child.children if c.dep_ == "pobj")
     for token in candidates:
-        if token.dep_ in ("relcl", "acl", "prep") and token not in head.children:
-            continue
         if token.dep_ in ("relcl", "acl"):
-            continue
+            continue  # a clause about the phrase, not a name of it
         sub = doc[token.left_edge.i : token.right_edge.i + 1]
         lo, hi = offset + sub.start_char, offset + sub.end_char
         inside = [
@@ -319,7 +316,7 @@ def _named(doc, token, offset, mentions) -> Span | None:
     kind = PRONOUNS.get(token.lower_)
     if kind is not None:
         before = offset + token.idx
-        wanted = ("PERSON",) if kind == "PERSON" else ("ORG", "NORP", "GPE")
+        wanted = ("PERSON",) if kind == "PERSON" else ("ORG", "NORP")
         earlier = [m for m in mentions if m.end <= before and m.type in wanted]
         return _as_span(earlier[-1]) if earlier else None
     sub = doc[token.left_edge.i : token.right_edge.i + 1]
