@@ -18,7 +18,7 @@ from benchmarks.ecbplus import detokenize_spans, load, to_articles, validated_se
 # surname the tagger calls NORP, another it calls ORG) and two killings of police
 # officers in Los Angeles County (deputies, sheriffs, a nickname in quotes).
 TOPICS = ("7", "16")
-# Measured on them with benchmarks/entities.py --topics 7,16: F1 0.935 (see BENCHMARKS.md).
+# Measured on them with benchmarks/entities.py --topics 7,16: F1 0.935 (see docs/benchmarks-history.md).
 FLOOR_F1 = 0.92
 
 

@@ -382,7 +382,7 @@ class _Bucket:
 
     exact_up_to = 16_384
     """Searched ``_Ahead.chunk`` articles at a time, this many vectors take about as long
-    as a search through the HNSW index (BENCHMARKS.md, Scaling)."""
+    as a search through the HNSW index (docs/benchmarks-history.md, Scaling)."""
 
     def __init__(self, dimensions: int) -> None:
         self.size = 0

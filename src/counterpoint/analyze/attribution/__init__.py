@@ -32,7 +32,7 @@ takes the nearest earlier named source, ``who`` the noun it refers to.
 It costs a few milliseconds an article on top of the parse (one pass over the
 tokens, no model of its own). On PolNeAR (``benchmarks/attribution.py``) it finds
 about seven in ten annotated attributions, and about 85% of what it finds is
-annotated; see BENCHMARKS.md.
+annotated; see docs/benchmarks-history.md.
 """
 
 from __future__ import annotations
