@@ -473,7 +473,6 @@ GIVEN_NAMES = {
     "nick": "nicholas", "ben": "benjamin", "sam": "samuel", "kate": "katherine",
     "kathy": "katherine", "peggy": "margaret", "maggie": "margaret", "hank": "henry",
     "harry": "henry", "jack": "john", "johnny": "john", "larry": "lawrence", "jerry": "gerald",
-    "newt": "newton", "mitt": "willard",
 }
 """English short forms of given names (Chuck Schumer is Charles Schumer)."""
 

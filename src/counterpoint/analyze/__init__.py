@@ -89,6 +89,9 @@ def _analyze_batch_list(articles: Sequence[Article], keep_going: bool = False) -
 def _analyze_batch(articles: Sequence[Article], keep_going: bool = False) -> Iterator[Analysis]:
     nlp = load_nlp()
     bodies = [a.text[a.body_start :] for a in articles]
+    # ingest caps an article's size (COUNTERPOINT_MAX_ARTICLE_CHARS); what it let through
+    # is read whole, past spaCy's default limit
+    nlp.max_length = max([nlp.max_length, *(len(b) + 1 for b in bodies)])
     docs = list(nlp.pipe(bodies, batch_size=16))
     leads = [lead_text(a, doc) for a, doc in zip(articles, docs)]
     vectors = default_embedder().encode(leads) if articles else []

@@ -204,27 +204,34 @@ def find_figures(doc, *, offset: int, sentence_of) -> list[Figure]:
             and not any(t.like_num or t.is_punct for t in doc[group.end : verb.i])
         ):
             end_token = verb.i + 1  # "130 people have been killed"
-        start_char = doc[first].idx
-        end_char = doc[end_token - 1].idx + len(doc[end_token - 1].text)
-        parent = _parent(noun, figures, offset)
-        n0 = doc[number_span[0]].idx
-        n1 = doc[number_span[1] - 1].idx + len(doc[number_span[1] - 1].text)
         figures.append(
-            Figure(
-                start=offset + start_char,
-                end=offset + end_char,
-                text=doc.text[start_char:end_char],
+            _figure(
+                doc, (first, end_token), number_span, offset, sentence_of,
                 value=float(value),
                 qualifier=qualifier,
                 what=what,
                 who=group.text if len(group) else None,
-                number=Span(start=offset + n0, end=offset + n1, text=doc.text[n0:n1]),
                 includes=tuple(_includes(noun, verb)),
-                parent=parent,
-                sentence=sentence_of(offset + start_char),
+                parent=_parent(noun, figures, offset),
             )
         )
     return _with_breakdowns(figures)
+
+
+def _figure(doc, tokens, number_span, offset: int, sentence_of, **fields) -> Figure:
+    """A figure over the tokens ``tokens`` (start, end), its number over ``number_span``."""
+    start_char = doc[tokens[0]].idx
+    end_char = doc[tokens[1] - 1].idx + len(doc[tokens[1] - 1].text)
+    n0 = doc[number_span[0]].idx
+    n1 = doc[number_span[1] - 1].idx + len(doc[number_span[1] - 1].text)
+    return Figure(
+        start=offset + start_char,
+        end=offset + end_char,
+        text=doc.text[start_char:end_char],
+        number=Span(start=offset + n0, end=offset + n1, text=doc.text[n0:n1]),
+        sentence=sentence_of(offset + start_char),
+        **fields,
+    )
 
 
 CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds", "dollars": "dollars",
@@ -264,20 +271,9 @@ def _amount(doc, token, value, number_span, offset, sentence_of) -> Figure | Non
         start_token = first - 1
     end_token = last + (1 if after is not None and (after.lower_ in CURRENCIES
                                                      or after.lemma_.lower() in DURATIONS) else 0)
-    start_char = doc[start_token].idx
-    end_char = doc[end_token - 1].idx + len(doc[end_token - 1].text)
-    n0, n1 = doc[first].idx, doc[last - 1].idx + len(doc[last - 1].text)
-    return Figure(
-        start=offset + start_char,
-        end=offset + end_char,
-        text=doc.text[start_char:end_char],
-        value=float(value),
-        qualifier=qualifier,
-        what=what,
-        who=unit,
-        number=Span(start=offset + n0, end=offset + n1, text=doc.text[n0:n1]),
-        sentence=sentence_of(offset + start_char),
-        unit=unit,
+    return _figure(
+        doc, (start_token, end_token), number_span, offset, sentence_of,
+        value=float(value), qualifier=qualifier, what=what, who=unit, unit=unit,
     )
 
 

@@ -15,11 +15,7 @@ def load_nlp():  # -> spacy.Language
     try:
         import spacy
 
-        from counterpoint.ingest.text import max_article_chars
-
-        nlp = spacy.load(MODEL)
-        nlp.max_length = max(nlp.max_length, max_article_chars() + 1)  # ingest caps it
-        return nlp
+        return spacy.load(MODEL)
     except (ImportError, OSError) as exc:
         raise ModelError(
             f"Cannot load the spaCy model {MODEL!r} ({exc}); "

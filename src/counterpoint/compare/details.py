@@ -223,15 +223,11 @@ def _words_of(spans) -> set[str]:
 
 def _place(members, analyses, entity_of) -> tuple[Ref, ...]:
     located = {a: _located(span) for a, span in members}
-    for level in (True,):
-        at_level = {
-            a: [p for p in places if _is_country(p.text) == level]
-            for a, places in located.items()
-        }
-        at_level = {a: places for a, places in at_level.items() if places}
-        found = _disjoint(at_level, entity_of) if len(at_level) > 1 else ()
-        if found and not _share_a_place(located[found[0].article], located[found[1].article]):
-            return found
+    countries = {a: [p for p in places if _is_country(p.text)] for a, places in located.items()}
+    countries = {a: places for a, places in countries.items() if places}
+    found = _disjoint(countries, entity_of) if len(countries) > 1 else ()
+    if found and not _share_a_place(located[found[0].article], located[found[1].article]):
+        return found
     return ()
 
 

@@ -159,9 +159,6 @@ class PairModel:
         z = ((rows - self.mean) / self.scale) @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
-    def logit(self, rows: np.ndarray) -> np.ndarray:
-        return ((rows - self.mean) / self.scale) @ self.weights + self.bias
-
     def to_json(self) -> dict:
         return {
             "features": list(self.names),

@@ -270,5 +270,7 @@ def _fact_sentence(fact: Fact, analyses: Mapping[str, Analysis], articles) -> Su
 
 
 def _names_speaker(text: str, speaker: str) -> bool:
-    """Whether the sentence already names who says it."""
-    return any(w.lower() in text.lower() for w in speaker.split() if len(w) > 2)
+    """Whether the sentence already names who says it: a capitalised word of the speaker's
+    name stands in it ("for" or "the" in "Syrian Observatory for Human Rights" do not)."""
+    said = set(re.findall(r"[\w’'-]+", text))
+    return any(w in said for w in re.findall(r"[\w’'-]+", speaker) if w[:1].isupper())
