@@ -256,3 +256,9 @@ def test_omissions_are_what_the_other_outlet_alone_reports(seed_event):
     only_tt = {f["id"] for f in seed_event["facts"] if f["status"] == "single_source"
                and outlet_of(seed_event, f["reports"][0]["article"]) == "tehran-times"}
     assert only_tt and omitted[ids["wire"]] >= only_tt
+
+
+def test_an_act_named_by_a_nationality_is_that_countrys(seed_event):
+    israel = _entity(seed_event, "Israel")
+    [item] = [f for f in seed_event["framing"] if "Israeli aggression" in f["term"]]
+    assert item["entity"] == israel["id"]

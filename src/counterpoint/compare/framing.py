@@ -18,7 +18,9 @@ def framing(analyses: Mapping[str, Analysis], entities: tuple[Entity, ...]) -> t
     A designation of an actor or of an act with no name attached ("Takfiri terrorists",
     "terror attacks") stands for the actor the event's designations name: when one entity
     holds most of the designations tied to a name across the event's articles ("HTS
-    terrorists", "militants from HTS"), the unnamed ones are tied to it too.
+    terrorists", "militants from HTS"), the unnamed ones are tied to it too. A label of an
+    act that names a place's people in its own words ("Israeli aggression", where the event
+    names Israel) is that place's, never the dominant actor's.
     """
     by_mention = {(m.article, m.start): e for e in entities for m in e.mentions}
     named: Counter[str] = Counter()
@@ -33,12 +35,22 @@ def framing(analyses: Mapping[str, Analysis], entities: tuple[Entity, ...]) -> t
         top, count = named.most_common(1)[0]
         if count / sum(named.values()) >= DOMINANT_SHARE:
             dominant = next(e for e in entities if e.id == top)
+    places = {
+        name.lower(): e
+        for e in entities
+        if e.type in ("GPE", "NORP", "LOC")
+        for name in (e.name, *e.aliases)
+    }
     items = []
     for article_id, analysis in analyses.items():
         for label in analysis.labels:
             entity = by_mention.get((article_id, label.target.start)) if label.target else None
-            if entity is None and label.target is None and label.kind in ("actor", "event"):
-                entity = dominant
+            if entity is None and label.target is None:
+                # an act's nationality names its actor ("Israeli aggression"); a designation
+                # of people does not name its state ("Syrian opposition forces")
+                entity = _demonym_of(label.text, places) if label.kind != "actor" else None
+                if entity is None and label.kind in ("actor", "event"):
+                    entity = dominant
             items.append(
                 Framing(
                     entity=entity.id if entity else None,
@@ -53,3 +65,21 @@ def framing(analyses: Mapping[str, Analysis], entities: tuple[Entity, ...]) -> t
                 )
             )
     return tuple(items)
+
+
+_DEMONYM = ("ians", "ian", "ese", "ish", "is", "i", "ns", "n")
+"""Endings that make a place's people of its name (Israel-i, Syria-n, Leban-ese)."""
+
+
+def _demonym_of(term: str, places: Mapping[str, Entity]) -> Entity | None:
+    """The place whose people a capitalised word of ``term`` names ("Israeli" → Israel)."""
+    for word in term.replace("-", " ").split():
+        if not word[:1].isupper():
+            continue
+        lower = word.lower()
+        for ending in _DEMONYM:
+            if lower.endswith(ending) and lower[: -len(ending)] in places:
+                return places[lower[: -len(ending)]]
+            if lower.endswith(ending) and lower[: -len(ending)] + "a" in places:
+                return places[lower[: -len(ending)] + "a"]  # Syrian: Syria
+    return None
