@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 import counterpoint.web.app as web_app
 from counterpoint import pipeline
 from counterpoint.cli import main
-from counterpoint.errors import StoreError
+from counterpoint.errors import InputError, StoreError
+from counterpoint.ingest.fetch import fetch, networks
 from counterpoint.model import Entity
 from counterpoint.store import Store
 from counterpoint.web import create_app
@@ -277,7 +278,48 @@ def test_cross_site_writes_and_other_hosts_are_refused(api, headers, status):
     response = api.post("/api/articles", json={"articles": [{"text": "Some text."}]},
                         headers=headers)
     assert response.status_code == status
-    assert error_of(response)["code"] in ("forbidden", "bad_host")
+    if status == 403:
+        assert error_of(response)["code"] == "forbidden"
+    assert api.get("/api/events", headers=headers).status_code == (400 if status == 400 else 200)
+
+
+def test_writes_need_the_token_when_one_is_set(seed_db, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(seed_db, copy)
+    article = {"articles": [{"text": "Rain fell in Oslo on Monday, the weather office said."}]}
+    with TestClient(create_app(str(copy), host="0.0.0.0", token="s3cret"),
+                    base_url="http://newsroom.example") as client:
+        assert client.get("/api/events").status_code == 200  # reading needs no token
+        refused = client.post("/api/articles", json=article)
+        assert refused.status_code == 401 and error_of(refused)["code"] == "unauthorized"
+        assert "token" in error_of(refused)["message"]
+        wrong = client.post("/api/articles", json=article,
+                            headers={"Authorization": "Bearer guess"})
+        assert wrong.status_code == 401
+        bearer = client.post("/api/articles?wait=true", json=article,
+                             headers={"Authorization": "Bearer s3cret"})
+        assert bearer.status_code == 200, bearer.text
+        # a browser opens a page once with ?token= and keeps it as a cookie
+        opened = client.get("/?token=s3cret")
+        assert "counterpoint_token=s3cret" in opened.headers["set-cookie"]
+        assert "HttpOnly" in opened.headers["set-cookie"]
+        assert client.post("/api/articles?wait=true", json=article).status_code == 200
+
+
+def test_serving_beyond_loopback_makes_a_token(monkeypatch, seed_db):
+    said, served = [], {}
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: served.update(app=app, **kw))
+    web_app.serve(str(seed_db), host="0.0.0.0", port=8123, say=said.append)
+    (line,) = said
+    token = re.search(r"\?token=(\S+)", line).group(1)
+    with TestClient(served["app"], base_url="http://203.0.113.9:8123") as client:
+        assert client.post("/api/articles", json={"articles": []}).status_code == 401
+        ok = client.post("/api/articles", json={"articles": []},
+                         headers={"Authorization": f"Bearer {token}"})
+        assert ok.status_code == 422  # past the token: the empty request itself is refused
+    said.clear()
+    web_app.serve(str(seed_db), host="127.0.0.1", port=8123, say=said.append)
+    assert said == []
 
 
 def test_a_same_origin_write_is_accepted(fresh):
@@ -362,6 +404,14 @@ def page_server():
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
+            port = self.server.server_address[1]
+            hops = {"/hop": "/story", "/loop": "/loop",  # redirects, one to the machine's
+                    "/elsewhere": f"http://127.0.0.2:{port}/story"}  # own other address
+            if self.path in hops:
+                self.send_response(302)
+                self.send_header("Location", hops[self.path])
+                self.end_headers()
+                return
             self.send_response(200 if self.path == "/story" else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.end_headers()
@@ -379,15 +429,58 @@ def page_server():
     thread.join()
 
 
-def test_ingest_fetches_a_page_by_url(fresh, page_server):
+@pytest.mark.parametrize("url", [
+    "http://localhost/", "http://127.0.0.1:9/", "http://[::1]/", "http://[::ffff:127.0.0.1]/",
+    "http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/", "http://192.168.0.1/",
+    "http://172.16.0.9/", "http://100.64.0.1/", "http://0.0.0.0/", "http://224.0.0.1/",
+    "http://2130706433/",  # 127.0.0.1 written as one number
+])
+def test_pages_on_the_machines_own_network_are_refused(url):
+    with pytest.raises(InputError, match=r"refused: .* address; only public web pages"):
+        fetch(url)
+
+
+def test_a_fetch_checks_every_redirect_and_caps_size(page_server):
+    with pytest.raises(InputError, match="refused: 127.0.0.1 is 127.0.0.1, a loopback"):
+        fetch(page_server + "/story")
+    allowed = networks(["127.0.0.1/32"])
+    assert b"Bridge reopens" in fetch(page_server + "/hop", allowed=allowed).data
+    assert fetch(page_server + "/hop", allowed=allowed).url == page_server + "/story"
+    with pytest.raises(InputError, match="refused: 127.0.0.2 is 127.0.0.2, a loopback"):
+        fetch(page_server + "/elsewhere", allowed=allowed)
+    with pytest.raises(InputError, match="more than 5 redirects"):
+        fetch(page_server + "/loop", allowed=allowed)
+    with pytest.raises(InputError, match="larger than"):
+        fetch(page_server + "/story", allowed=allowed, max_bytes=100)
+    with pytest.raises(InputError, match="not an IP address or network"):
+        networks(["intranet"])
+
+
+def test_the_app_refuses_to_fetch_from_loopback(fresh, page_server):
+    job = fresh.post("/api/articles?wait=true", json={"urls": [page_server + "/story"]}).json()
+    (failure,) = job["job"]["report"]["failures"]
+    assert "refused" in failure["message"] and "loopback" in failure["message"]
+
+
+@pytest.fixture()
+def intranet(seed_db, tmp_path):
+    """A client whose app may fetch pages from loopback (as from an allowed intranet)."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(seed_db, copy)
+    allowed = networks(["127.0.0.1"])
+    with TestClient(create_app(str(copy), fetch_allowed=allowed), base_url=BASE) as client:
+        yield client
+
+
+def test_ingest_fetches_a_page_by_url(intranet, page_server):
     urls = [f"{page_server}/story", f"{page_server}/missing", "file:///etc/passwd"]
-    job = fresh.post("/api/articles?wait=true", json={"urls": urls}).json()["job"]
+    job = intranet.post("/api/articles?wait=true", json={"urls": urls}).json()["job"]
     report = job["report"]
     assert len(report["added"]) == 1
     messages = [f["message"] for f in report["failures"]]
     assert any("404" in m for m in messages) and any("not an http(s) address" in m
                                                       for m in messages)
-    event = fresh.get(f"/api/events/{report['events'][0]['id']}").json()["events"][0]
+    event = intranet.get(f"/api/events/{report['events'][0]['id']}").json()["events"][0]
     article = next(a for a in event["articles"] if a["id"] == report["added"][0])
     assert article["url"] == f"{page_server}/story" and article["outlet"] == "Local Gazette"
     assert article["title"] == "Bridge reopens" and "30,000 vehicles" in article["text"]

@@ -280,18 +280,27 @@ def show_command(event_id, fmt, output, db) -> None:
               help="Address to listen on; 0.0.0.0 opens it to other machines.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
               help="Port to listen on.")
-def serve_command(db, host, port) -> None:
+@click.option("--token", envvar="COUNTERPOINT_TOKEN", default=None,
+              help="Token that writes (adding articles) need [env COUNTERPOINT_TOKEN]; made "
+                   "and printed when --host is not loopback and none is given.")
+@click.option("--allow-fetch", "allow_fetch", multiple=True, metavar="NETWORK",
+              help="A private network (10.0.0.0/8) or address whose pages may be added by "
+                   "URL; only public addresses otherwise. Repeatable.")
+def serve_command(db, host, port, token, allow_fetch) -> None:
     """Serve the web app and JSON API over the database, until Ctrl-C.
 
     \b
     Example:
       counterpoint serve --db news.duckdb      # then open http://127.0.0.1:8000/
     """
+    from counterpoint.ingest.fetch import networks
     from counterpoint.web import serve
 
-    err.print(f"serving {_db(db)} on http://{host}:{port}/ (Ctrl-C stops)")
     with _failing_nicely():
-        serve(_db(db), host=host, port=port)
+        allowed = networks(allow_fetch)
+        err.print(f"serving {_db(db)} on http://{host}:{port}/ (Ctrl-C stops)")
+        serve(_db(db), host=host, port=port, token=token, fetch_allowed=allowed,
+              say=err.print)
 
 
 def _db(db: str | None) -> str:

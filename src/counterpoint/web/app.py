@@ -8,24 +8,33 @@ Safety, since article text and metadata come from anywhere:
   a path;
 - requests are limited in size, and a write (POST) from another site's page is refused;
 - the server binds to 127.0.0.1 unless told otherwise, and answers only requests addressed
-  to that host (so a web page cannot reach it under another name).
+  to that host (Starlette's ``TrustedHostMiddleware``; so a web page cannot reach it under
+  another name);
+- with a ``token`` (always, when it listens on other addresses than loopback), a write
+  needs it: ``Authorization: Bearer TOKEN``, or the cookie a browser gets by opening any page
+  once with ``?token=TOKEN``;
+- pages added by URL are fetched only from public addresses (:mod:`counterpoint.ingest.fetch`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
+import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from counterpoint.errors import CounterpointError, NotFoundError
+from counterpoint.ingest.fetch import Network
 
 from . import api, views
 from .catalog import Catalog
@@ -36,6 +45,7 @@ STATIC = Path(__file__).parent / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+TOKEN_COOKIE = "counterpoint_token"
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; "
@@ -44,10 +54,13 @@ POLICY = (
 log = logging.getLogger("counterpoint.web")
 
 
-def create_app(db: str, *, host: str = "127.0.0.1") -> FastAPI:
-    """The app over the database file ``db``. ``host`` is the address it is served on."""
+def create_app(db: str, *, host: str = "127.0.0.1", token: str | None = None,
+               fetch_allowed: tuple[Network, ...] = ()) -> FastAPI:
+    """The app over the database file ``db``. ``host`` is the address it is served on;
+    ``token``, when given, is needed for every write; pages are fetched from public
+    addresses and the ``fetch_allowed`` networks."""
     catalog = Catalog(db)
-    ingester = Ingester(catalog)
+    ingester = Ingester(catalog, allowed=fetch_allowed)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -72,15 +85,29 @@ def create_app(db: str, *, host: str = "127.0.0.1") -> FastAPI:
     app.add_api_route("/static/{name}", static_file, include_in_schema=False)
     _handle_errors(app)
     app.openapi = lambda: _openapi(app)
-    app.add_middleware(Guard, hosts=_allowed_hosts(host))
+    app.add_middleware(Guard, token=token)
+    hosts = _allowed_hosts(host)
+    if hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=sorted(hosts))
     return app
 
 
-def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the app until interrupted (Ctrl-C)."""
+def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
+          fetch_allowed: tuple[Network, ...] = (), say=print) -> None:
+    """Serve the app until interrupted (Ctrl-C). Listening on other addresses than loopback,
+    writes need a token: ``token``, or one made here and told through ``say``."""
     import uvicorn
 
-    uvicorn.run(create_app(db, host=host), host=host, port=port, log_level="info")
+    if token is None and not is_loopback(host):
+        token = secrets.token_urlsafe(18)
+        say(f"writes need this token: open http://{host}:{port}/?token={token} once in a "
+            f"browser, or send 'Authorization: Bearer {token}'")
+    app = create_app(db, host=host, token=token, fetch_allowed=fetch_allowed)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def is_loopback(host: str) -> bool:
+    return host.strip("[]").lower() in LOCAL_HOSTS
 
 
 # --- static files, from memory ---------------------------------------------------------------
@@ -175,15 +202,15 @@ def _allowed_hosts(host: str) -> set[str] | None:
     """The Host header values to answer, or None to answer any (bound to every address)."""
     if host in ("0.0.0.0", "::", ""):
         return None
-    return {host.strip("[]").lower(), *LOCAL_HOSTS}
+    return {host.strip("[]").lower(), *LOCAL_HOSTS, "[::1]"}
 
 
 class Guard:
     """Plain ASGI middleware that checks every request before the app sees it."""
 
-    def __init__(self, app, *, hosts: set[str] | None) -> None:
+    def __init__(self, app, *, token: str | None = None) -> None:
         self.app = app
-        self.hosts = hosts
+        self.token = token
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -194,14 +221,23 @@ class Guard:
             status, code, message = refused
             response = JSONResponse({"error": {"code": code, "message": message}}, status)
             return await response(scope, receive, send)
-        return await self.app(scope, self._limited(receive), self._with_headers(send))
+        remember = self.token is not None and self._given(_query_token(scope))
+        return await self.app(scope, self._limited(receive), self._with_headers(send, remember))
+
+    def _given(self, value: str) -> bool:
+        return bool(value) and hmac.compare_digest(value.encode(), (self.token or "").encode())
 
     def _refuse(self, scope, headers) -> tuple[int, str, str] | None:
-        host = _hostname(headers.get("host", ""))
-        if self.hosts is not None and host not in self.hosts:
-            return 400, "bad_host", (f"This server answers requests to {sorted(self.hosts)[0]}, "
-                                     f"not {host!r}; open it by that address")
         if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            if self.token is not None and not (
+                self._given(headers.get("authorization", "").removeprefix("Bearer ").strip())
+                or self._given(_cookie(headers.get("cookie", ""), TOKEN_COOKIE))
+                or self._given(_query_token(scope))
+            ):
+                return 401, "unauthorized", (
+                    "Writes to this server need its token: open the address it printed when it "
+                    "started (ending in ?token=…) once in this browser, or send "
+                    "'Authorization: Bearer TOKEN'")
             origin = headers.get("origin")
             if origin and origin != "null" and _hostport(origin) != headers.get("host", "").lower():
                 return 403, "forbidden", ("Writes from another site's page are refused; use the "
@@ -229,8 +265,7 @@ class Guard:
 
         return limited
 
-    @staticmethod
-    def _with_headers(send):
+    def _with_headers(self, send, remember: bool):
         async def sending(message):
             if message["type"] == "http.response.start":
                 extra = [
@@ -239,17 +274,26 @@ class Guard:
                     (b"content-security-policy", POLICY.encode()),
                     (b"x-frame-options", b"DENY"),
                 ]
+                if remember:
+                    cookie = f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
+                    extra.append((b"set-cookie", cookie.encode()))
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
         return sending
 
 
-def _hostname(value: str) -> str:
-    value = value.strip().lower()
-    if value.startswith("["):
-        return value[1 : value.find("]")] if "]" in value else value
-    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+def _query_token(scope) -> str:
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [""])
+    return values[0]
+
+
+def _cookie(header: str, name: str) -> str:
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return ""
 
 
 def _hostport(origin: str) -> str:

@@ -5,7 +5,8 @@ worker thread runs the jobs in order, holding the write lock (DuckDB allows one 
 and the page polls the job's progress. The worker writes through its own connection and
 tells the :class:`~.catalog.Catalog` when the store has changed.
 
-Uploaded files are written under names the server makes (the upload's own name stripped
+Pages are fetched by :func:`counterpoint.ingest.fetch.fetch_article`, which refuses
+addresses of the machine's own network. Uploaded files are written under names the server makes (the upload's own name stripped
 to letters, digits, dots and dashes, kept only for the outlet and for messages) inside a
 private temporary folder that is removed when the job ends: no name from a request is
 used as a path.
@@ -28,14 +29,13 @@ from pathlib import Path
 from counterpoint import pipeline
 from counterpoint.errors import CounterpointError, InputError
 from counterpoint.ingest import article_from_text, read_paths
+from counterpoint.ingest.fetch import Network, fetch_article
 from counterpoint.model import Article
 from counterpoint.store import Store
 
 from .catalog import Catalog
 
 KEPT_JOBS = 100
-FETCH_TIMEOUT_S = 15.0
-MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,10 +99,12 @@ class Job:
 
 
 class Ingester:
-    """Runs ingest jobs one after another in a worker thread."""
+    """Runs ingest jobs one after another in a worker thread. Pages are fetched only from
+    public addresses and the ``allowed`` networks (see :mod:`counterpoint.ingest.fetch`)."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, *, allowed: tuple[Network, ...] = ()) -> None:
         self.catalog = catalog
+        self.allowed = allowed
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._queue: queue.Queue[tuple[Job, Submission] | None] = queue.Queue()
         self._changed = threading.Condition()
@@ -172,10 +174,11 @@ class Ingester:
                     articles.append(from_pasted(pasted))
                 except InputError as err:
                     failures.append(err)
-            for number, url in enumerate(submission.urls, start=1):
+            for url in submission.urls:
                 self._update(job, state="fetching", message=f"fetching {url}")
                 try:
-                    articles.append(fetch_article(url, submission.outlet, folder / f"page{number}"))
+                    articles.append(fetch_article(url, outlet=submission.outlet,
+                                                  allowed=self.allowed))
                 except InputError as err:
                     failures.append(err)
         finally:
@@ -263,62 +266,3 @@ def from_pasted(pasted: Pasted) -> Article:
         published=pasted.published,
         url=pasted.url,
     )
-
-
-def fetch_article(url: str, outlet: str | None, folder: Path) -> Article:
-    """Fetch a page over HTTP(S) and read its article, as ingest reads a saved page."""
-    final, data, kind = fetch(url)
-    folder.mkdir()
-    path = folder / ("page.txt" if kind == "text/plain" else "page.html")
-    path.write_bytes(data)
-    result = read_paths([path], outlet=outlet)
-    if result.failures:
-        raise InputError(result.failures[0].reason.replace(str(path), url), source=url)
-    article = result.articles[0]
-    return article_from_text(
-        article.text,
-        source=url,
-        outlet=outlet or _outlet_of(article, final),
-        title=article.title,
-        published=article.published,
-        url=article.url or final,
-    )
-
-
-def _outlet_of(article: Article, url: str) -> str:
-    from counterpoint.ingest.urls import url_host
-
-    read_from_page = article.outlet not in ("page", "")
-    return article.outlet if read_from_page else (url_host(url) or "web")
-
-
-def fetch(url: str) -> tuple[str, bytes, str]:
-    """(final URL, body, content type) of an HTTP(S) page, at most ``MAX_PAGE_BYTES``."""
-    import httpx
-
-    if not re.match(r"https?://[^/\s]+", url, re.IGNORECASE):
-        raise InputError("not an http(s) address; give one such as https://example.org/story",
-                         source=url)
-    try:
-        with (
-            httpx.Client(follow_redirects=True, timeout=FETCH_TIMEOUT_S,
-                         headers={"User-Agent": "counterpoint"}) as client,
-            client.stream("GET", url) as response,
-        ):
-            response.raise_for_status()
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_PAGE_BYTES:
-                    raise InputError(
-                        f"the page is larger than {MAX_PAGE_BYTES // 2**20} MiB; save the "
-                        "article and upload it", source=url)
-                chunks.append(chunk)
-            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            return str(response.url), b"".join(chunks), kind
-    except httpx.HTTPError as exc:
-        raise InputError(
-            f"cannot fetch it ({exc or type(exc).__name__}); check the address and the "
-            "network, or save the page and upload the file",
-            source=url,
-        ) from None
