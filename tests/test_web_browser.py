@@ -6,11 +6,13 @@ articles. Set ``COUNTERPOINT_SCREENSHOTS=docs/screenshots`` to save the README's
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -44,6 +46,11 @@ def server(tmp_path_factory):
     path = tmp_path_factory.mktemp("browser") / "seed.duckdb"
     with Store(path) as store:
         assert len(pipeline.ingest([EXAMPLES], store).added) == 2
+    yield from _serve(path)
+
+
+def _serve(path: Path):
+    """Serve the app over the database ``path`` on a free loopback port; yield its URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -237,3 +244,115 @@ def test_pages_fit_a_phone(browser, server, shots):
         page.screenshot(path=shots / "event-phone.png")
     finally:
         context.close()
+
+
+# --- hostile content on every page type ------------------------------------------------------
+
+XSS_VECTORS = (  # after the OWASP XSS filter evasion cheat sheet; each would call alert()
+    "<script>alert('XSS')</script>",
+    "<IMG SRC=\"javascript:alert('XSS');\">",
+    "<IMG SRC=JaVaScRiPt:alert('XSS')>",
+    "<IMG SRC=`javascript:alert(\"RSnake says, 'XSS'\")`>",
+    "<a onmouseover=\"alert(document.cookie)\">xxs link</a>",
+    "<IMG \"\"\"><SCRIPT>alert(\"XSS\")</SCRIPT>\"\\>",
+    "<IMG SRC=/ onerror=\"alert(String.fromCharCode(88,83,83))\"></img>",
+    "<img src=x onerror=\"&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114"
+    "&#0000105&#0000112&#0000116&#0000058&#0000097&#0000108&#0000101&#0000114&#0000116"
+    "&#0000040&#0000039&#0000088&#0000083&#0000083&#0000039&#0000041\">",
+    "<IMG SRC=\"jav&#x09;ascript:alert('XSS');\">",
+    "<SCRIPT/XSS SRC=\"/static/app.js\"></SCRIPT>",
+    "<BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`=alert(\"XSS\")>",
+    "<<SCRIPT>alert(\"XSS\");//\\<</SCRIPT>",
+    "<iframe src=javascript:alert('XSS') <",
+    "</TITLE><SCRIPT>alert(\"XSS\");</SCRIPT>",
+    "<INPUT TYPE=\"IMAGE\" SRC=\"javascript:alert('XSS');\">",
+    "<svg/onload=alert('XSS')>",
+    "<STYLE>li {list-style-image: url(\"javascript:alert('XSS')\");}</STYLE><UL><LI>XSS</br>",
+    "<DIV STYLE=\"background-image: url(javascript:alert('XSS'))\">",
+    "<META HTTP-EQUIV=\"refresh\" CONTENT=\"0;url=javascript:alert('XSS');\">",
+    "'';!--\"<XSS>=&{()}",
+    "\"><script>alert(2)</script>",
+    "javascript:/*--></title></style></textarea></script></xmp><svg/onload='+/\"/+/"
+    "onmouseover=1/+/[*/[]/+alert(1)//'>",
+    "<details open ontoggle=alert(1)>",
+    "<object data=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\"></object>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mtext></math>",
+    "{{constructor.constructor('alert(1)')()}}",
+    "<body onpageshow=alert(1)>",
+    "<video><source onerror=\"alert(1)\"></video>",
+)
+HOSTILE_URLS = ("javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)",
+                "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)")
+STORIES = (
+    "Rebels seized the airport of Hama on Friday, the Syrian army said. {vector} At least 20 "
+    "people were killed in the fighting near Hama, according to the Syrian Observatory.",
+    "Floods swept through the Peruvian city of Piura on Monday, officials said. {vector} Some "
+    "3,000 families lost their homes in Piura, the regional government of Peru said.",
+)
+INJECTED = ("[onerror], [onload], [onmouseover], [ontoggle], [onpageshow], iframe, object, "
+            "embed, meta[http-equiv], xss, math, video, input[type=image]")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """Uvicorn over a store whose titles, texts, outlets and URLs are XSS vectors."""
+    folder = tmp_path_factory.mktemp("hostile")
+    lines = []
+    for number, vector in enumerate(XSS_VECTORS):
+        lines.append({"id": f"hostile-{number}", "outlet": f"Outlet {number % 7} {vector}",
+                      "title": f"{vector} report {number}", "published": "2024-03-01",
+                      "url": HOSTILE_URLS[number % len(HOSTILE_URLS)],
+                      "text": STORIES[number % 2].format(vector=vector)})
+    source = folder / "hostile.jsonl"
+    source.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    path = folder / "hostile.duckdb"
+    with Store(path) as store:
+        report = pipeline.ingest([source], store)
+    assert len(report.added) == len(XSS_VECTORS) and not report.failures
+    yield from _serve(path)
+
+
+def test_every_page_type_shows_xss_vectors_as_inert_text(browser, hostile):
+    import httpx
+
+    context = browser.new_context(viewport=WIDE)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    ran: list[str] = []  # a dialog, a script error or a blocked script: anything that tried
+    page.on("dialog", lambda d: (ran.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("pageerror", lambda error: ran.append(str(error)))
+    page.on("console", lambda m: ran.append(m.text) if m.type == "error"
+            and "Failed to load resource" not in m.text else None)  # the 404 pages' own
+
+    events = httpx.get(hostile + "/api/events?per_page=50").json()["events"]
+    assert len(events) >= 2
+    job = httpx.post(hostile + "/api/articles?wait=true", json={"articles": [
+        {"text": STORIES[0].format(vector=XSS_VECTORS[0]), "title": XSS_VECTORS[5],
+         "outlet": XSS_VECTORS[6], "url": HOSTILE_URLS[3]}]}, timeout=120).json()["job"]
+    paths = ["/", "/add", f"/jobs/{job['id']}", "/?text=" + quote(XSS_VECTORS[0]),
+             "/?outlet=" + quote(XSS_VECTORS[6]), "/events/" + quote(XSS_VECTORS[1]),
+             "/entities/" + quote(XSS_VECTORS[15]), "/nowhere/" + quote(XSS_VECTORS[20])]
+    for row in events:
+        paths.append(f"/events/{row['id']}")
+        comparison = httpx.get(f"{hostile}/api/events/{row['id']}").json()["events"][0]
+        paths += [f"/entities/{e['id']}" for e in comparison["entities"][:3]]
+    shown = ""
+    for path in paths:
+        response = page.goto(hostile + path)
+        policy = response.headers.get("content-security-policy", "")
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style")[0]
+        assert response.headers.get("x-content-type-options") == "nosniff", path
+        page.wait_for_load_state("networkidle")
+        page.mouse.move(200, 300)  # hover handlers, had any survived, would fire now
+        assert page.locator(INJECTED).count() == 0, path
+        scripts = page.evaluate("[...document.scripts].map(s => s.getAttribute('src'))")
+        assert scripts == ["/static/app.js"], path
+        hrefs = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.protocol)")
+        assert set(hrefs) <= {"http:", "https:"}, (path, hrefs)
+        shown += page.locator("body").inner_text()
+    context.close()
+    assert ran == []
+    # the vectors are there, as text a reader can see
+    for vector in ("<script>alert('XSS')</script>", "<svg/onload=alert('XSS')>",
+                   "<details open ontoggle=alert(1)>"):
+        assert vector in shown
