@@ -94,7 +94,23 @@ def test_events_list_says_how_far_outlets_agree(api):
     assert sum(row["agreement"].values()) == pytest.approx(1, abs=0.01)
 
 
-def test_events_page_comes_before_the_comparisons_and_their_agreement_follows(fresh):
+def test_an_ingested_event_is_listed_with_its_stored_agreement(api):
+    page = api.get("/").text
+    assert "data-agreement" not in page and "seg seg-agreed" in page
+
+
+@pytest.fixture()
+def uncompared(tmp_path):
+    """A client over the seeds stored without their comparison (as ``batch`` stores them)."""
+    path = tmp_path / "uncompared.duckdb"
+    with Store(path) as store:
+        pipeline.ingest([EXAMPLES], store, compare_events=False)
+    with TestClient(create_app(str(path)), base_url=BASE) as client:
+        yield client
+
+
+def test_events_page_comes_before_the_comparisons_and_their_agreement_follows(uncompared):
+    fresh = uncompared
     page = fresh.get("/").text
     (path,) = re.findall(r'data-agreement="([^"]+)"', page)  # a bar still to be filled in
     assert "counting facts" in page

@@ -7,6 +7,7 @@ library never prints and never exits.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from counterpoint.analyze import analyze_many
 from counterpoint.analyze.embed import default_embedder
-from counterpoint.compare import compare
+from counterpoint.compare import compare, version
 from counterpoint.errors import CounterpointError, InputError
 from counterpoint.group import GroupSettings, Profile, profile
 from counterpoint.ingest import read_paths
@@ -28,7 +29,7 @@ COMPARE_THREADS = max(1, min(4, os.cpu_count() or 1))
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) as the work goes on: ``"analysing"`` articles, then, for
 articles stored without a profile (by an earlier version), ``"loading"`` their analyses, and
-``"grouping"`` (articles placed in events)."""
+``"grouping"`` (articles placed in events), then ``"comparing"`` (events new or changed)."""
 
 LOAD_CHUNK = 500
 """Stored profiles are read, and stored analyses decoded, this many at a time."""
@@ -56,11 +57,14 @@ def ingest(
     outlet: str | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    compare_events: bool = True,
 ) -> IngestReport:
-    """Read, analyse and store new articles, then place them in events."""
+    """Read, analyse and store new articles, then place them in events and compare those
+    (see :func:`add_articles`)."""
     result = read_paths(paths, outlet=outlet)
     return add_articles(
-        result.articles, store, failures=result.failures, workers=workers, progress=progress
+        result.articles, store, failures=result.failures, workers=workers, progress=progress,
+        compare_events=compare_events,
     )
 
 
@@ -71,8 +75,11 @@ def add_articles(
     failures: Sequence[InputError] = (),
     workers: int = 1,
     progress: Progress | None = None,
+    compare_events: bool = True,
 ) -> IngestReport:
-    """Analyse and store the articles not stored yet, then place them in events.
+    """Analyse and store the articles not stored yet, place them in events, and compare
+    the events they created or changed (stored, so a reader never waits for it; skipped
+    without ``compare_events``, and then made on first read).
 
     ``failures`` (inputs that could not be read) are passed through to the report.
     """
@@ -94,6 +101,8 @@ def add_articles(
         except CounterpointError as exc:
             failures.append(InputError(str(exc), source=article.source))
     events = group_new(store, progress=progress)
+    if compare_events:
+        compare_all(store, events, progress=progress)
     return IngestReport(
         added=tuple(added),
         known=tuple(a.id for a in unique if a.id in stored),
@@ -168,15 +177,50 @@ def regroup(
     return events
 
 
+def comparison_key(event: Event) -> str:
+    """What a stored comparison is valid for: the event's exact membership (articles and
+    copies) under this comparison :func:`~counterpoint.compare.version`."""
+    parts = [version(), event.id, *event.article_ids,
+             *(f"{a}={b}" for a, b in sorted(event.copies.items()))]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
 def compare_event(store: Store, event: Event | str) -> Comparison:
-    """The comparison of one stored event (an :class:`Event` or its id)."""
+    """The comparison of one stored event (an :class:`Event` or its id): the stored one
+    when the event has not changed since, else made now and stored."""
     if isinstance(event, str):
         event = store.event(event)
+    key = comparison_key(event)
+    stored = store.comparison(event.id, key)
+    if stored is not None:
+        return stored
     articles = {a.id: a for a in store.articles(event.article_ids)}
     analyses = store.analyses(event.article_ids)
     entities = resolve(event.id, analyses)
     embedder = default_embedder(threads=COMPARE_THREADS)
-    return compare(event, articles, analyses, entities, embed=embedder.encode)
+    comparison = compare(event, articles, analyses, entities, embed=embedder.encode)
+    store.put_comparison(key, comparison, fact_counts(comparison))
+    return comparison
+
+
+def compare_all(store: Store, events: Sequence[Event], *,
+                progress: Progress | None = None) -> None:
+    """Make and store the comparison of each of ``events`` that has none for its membership."""
+    for done, event in enumerate(events, start=1):
+        compare_event(store, event)
+        if progress:
+            progress("comparing", done, len(events))
+
+
+STATUSES = ("agreed", "conflicting", "single_source")
+
+
+def fact_counts(comparison: Comparison) -> dict[str, int]:
+    """The comparison's facts by status."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for fact in comparison.facts:
+        counts[fact.status] = counts.get(fact.status, 0) + 1
+    return counts
 
 
 def compare_paths(

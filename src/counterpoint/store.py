@@ -21,10 +21,9 @@ an article that is already there changes nothing.
 
 from __future__ import annotations
 
-import re
-
 import functools
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -44,7 +43,7 @@ from counterpoint.group import (
     profile,
     profile_scheme,
 )
-from counterpoint.model import Analysis, Article, Event
+from counterpoint.model import Analysis, Article, Comparison, Event
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS article (
@@ -70,6 +69,9 @@ CREATE TABLE IF NOT EXISTS event_profile (
 CREATE TABLE IF NOT EXISTS event_merge (old_id VARCHAR PRIMARY KEY, new_id VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS term_df (term VARCHAR PRIMARY KEY, df INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS setting (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS comparison (
+    event_id VARCHAR PRIMARY KEY, key VARCHAR NOT NULL, counts JSON NOT NULL, data JSON NOT NULL
+);
 """
 T = TypeVar("T")
 
@@ -315,6 +317,36 @@ class Store:
             ) from exc
 
     # --- events --------------------------------------------------------------------
+
+    # --- comparisons, stored once per event membership ------------------------------
+
+    def comparison(self, event_id: str, key: str) -> Comparison | None:
+        """The stored comparison of ``event_id`` if it was made under ``key`` (the event's
+        membership and the comparison version, :func:`counterpoint.pipeline.comparison_key`)."""
+        row = self._db.execute("SELECT data FROM comparison WHERE event_id = ? AND key = ?",
+                               [event_id, key]).fetchone()
+        return from_json(Comparison, row[0]) if row else None
+
+    def comparison_counts(self, keys: dict[str, str]) -> dict[str, dict[str, int]]:
+        """Facts by status of the stored comparisons among ``keys`` (event id -> key)."""
+        if not keys:
+            return {}
+        rows = self._db.execute(
+            "SELECT event_id, key, counts FROM comparison WHERE event_id IN (SELECT unnest(?))",
+            [list(keys)]).fetchall()
+        return {i: from_json(dict[str, int], c) for i, k, c in rows if keys[i] == k}
+
+    def put_comparison(self, key: str, comparison: Comparison, counts: dict[str, int]) -> None:
+        """Store ``comparison`` under ``key``, in the place of the event's earlier one. When
+        another connection of this process stores the same event at the same moment, its
+        copy stands (both are the same comparison)."""
+        import duckdb
+
+        try:
+            self._db.execute("INSERT OR REPLACE INTO comparison VALUES (?, ?, ?, ?)",
+                             [comparison.event.id, key, to_json(counts), to_json(comparison)])
+        except duckdb.TransactionException:
+            pass
 
     def save_events(self, events: Iterable[Event]) -> None:
         """Replace the grouping with ``events`` in one transaction.

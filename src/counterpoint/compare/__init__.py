@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Mapping
+from pathlib import Path
 
 from counterpoint.compare.facts import Embed, align
 from counterpoint.compare.figures import reconcile
@@ -11,7 +14,26 @@ from counterpoint.compare.same import Models
 from counterpoint.compare.summary import headline, summarize
 from counterpoint.model import Analysis, Article, Comparison, Entity, Event
 
-__all__ = ["Embed", "compare"]
+__all__ = ["Embed", "compare", "version"]
+
+_SHAPING = ("compare", "resolve.py", "lexicon.py", "model.py")
+"""What a comparison is made from, below the package root: this package (code and model
+files), name resolution, the lexicon and the records."""
+
+
+@functools.cache
+def version() -> str:
+    """A digest of the code and model files that shape a comparison: a stored comparison
+    made under another version is made again when it is next read. Derived, never typed."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in _SHAPING:
+        path = root / name
+        for file in sorted(path.rglob("*") if path.is_dir() else [path]):
+            if file.is_file() and file.suffix in (".py", ".json", ".npz", ".txt"):
+                digest.update(file.relative_to(root).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def compare(

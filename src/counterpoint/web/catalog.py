@@ -31,7 +31,6 @@ INDEX_ARTICLES = 2_000
 """The entity index reads the analyses of the events of about this many articles at a time
 (one read goes through the whole analysis table, so not too few; a large store's analyses
 do not fit in memory at once, so not all)."""
-STATUSES = ("agreed", "conflicting", "single_source")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,40 +145,43 @@ class Catalog:
                 limit=query.per_page,
                 offset=(query.page - 1) * query.per_page,
             )
-            # the page's articles in one read, not one per event
+            # the page's articles and stored fact counts in one read each, not one per event
             members = self._store.articles(a for e in events for a in e.article_ids)
+            counted = self._store.comparison_counts(
+                {e.id: pipeline.comparison_key(e) for e in events})
         stored = {a.id: a for a in members}
-        rows = [self.row(e, [stored[a] for a in e.article_ids], compare=compare) for e in events]
+        rows = [self.row(e, [stored[a] for a in e.article_ids], compare=compare,
+                         counts=counted.get(e.id)) for e in events]
         return EventPage(rows=rows, total=total, query=query)
 
-    def row(self, event: Event, articles: list[Article], *, compare: bool = True) -> dict:
+    def row(self, event: Event, articles: list[Article], *, compare: bool = True,
+            counts: dict[str, int] | None = None) -> dict:
         """An event as the list shows it, from its ``articles``: dates, outlets, sources and
         how far they agree.
 
-        How far they agree (``facts``, ``agreement``: see :meth:`agreement`) needs the
-        event's comparison, a second or more for a large event; without ``compare`` it is
-        given only if the comparison is at hand, and is None otherwise."""
+        How far they agree (``facts``, ``agreement``: see :meth:`agreement`) comes from the
+        stored comparison (``counts``, its facts by status, when the caller has read them).
+        An event not compared since it changed is compared now, a second or more for a
+        large event; without ``compare`` its agreement is None instead."""
         row = event_listing(event, articles)
-        if compare or self.compared(event):
-            row.update(self.agreement(event))
-        else:
-            row.update(facts=None, agreement=None)
+        if counts is None and (compare or self.compared(event)):
+            counts = pipeline.fact_counts(self.comparison(event))
+        row.update(_shares(counts) if counts is not None else {"facts": None, "agreement": None})
         return row
 
     def agreement(self, event: Event | str) -> dict:
         """How far the outlets agree on an event: its facts counted by status
         (``facts``) and each status's share of them (``agreement``)."""
-        counts = dict.fromkeys(STATUSES, 0)
-        for fact in self.comparison(event).facts:
-            counts[fact.status] = counts.get(fact.status, 0) + 1
-        total = sum(counts.values())
-        shares = {s: round(n / total, 3) if total else 0.0 for s, n in counts.items()}
-        return {"facts": counts, "agreement": shares}
+        return _shares(pipeline.fact_counts(self.comparison(event)))
 
     def compared(self, event: Event) -> bool:
-        """Whether the comparison of ``event``, as it stands, is at hand."""
+        """Whether the comparison of ``event``, as it stands, is at hand (in memory or
+        stored)."""
         with self._lock:
-            return _key(event) in self._comparisons
+            if _key(event) in self._comparisons:
+                return True
+            key = pipeline.comparison_key(event)
+            return bool(self._store.comparison_counts({event.id: key}))
 
     def event(self, event_id: str) -> Event:
         with self._lock:
@@ -316,6 +318,12 @@ def _batches(events: list[Event], articles: int) -> Iterable[list[Event]]:
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def _shares(counts: dict[str, int]) -> dict:
+    total = sum(counts.values())
+    shares = {s: round(n / total, 3) if total else 0.0 for s, n in counts.items()}
+    return {"facts": dict(counts), "agreement": shares}
 
 
 def _key(event: Event) -> tuple:

@@ -185,7 +185,8 @@ class Ingester:
             shutil.rmtree(folder, ignore_errors=True)
 
         def progress(stage: str, done: int, total: int) -> None:
-            verb = {"analysing": "analysed", "loading": "loaded", "grouping": "placed"}[stage]
+            verb = {"analysing": "analysed", "loading": "loaded", "grouping": "placed",
+                    "comparing": "compared"}[stage]
             message = f"{verb} {done} of {total}"
             if stage == "analysing" and done >= total:
                 stage, message = "grouping", "grouping into events"
