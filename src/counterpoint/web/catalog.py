@@ -2,8 +2,10 @@
 
 The server reads through one connection to the database, guarded by a lock (a DuckDB
 connection is not to be shared between threads); the ingest worker writes through its own
-(see :mod:`.jobs`). Comparisons are cached by the event's exact membership, so an event
-that grows is compared afresh and one that does not is compared once.
+(see :mod:`.jobs`). Comparisons are read from the store, where ``ingest`` put them
+(:func:`counterpoint.pipeline.compare_event`: keyed by the event's exact membership and the
+comparison version); an event without one is compared on first read and stored then. The
+last few read are kept decoded in memory.
 
 Entities are resolved per event (:func:`counterpoint.resolve.resolve`), so one person has
 an id in every event that names them. The entity index links those ids across events when

@@ -1,0 +1,5 @@
+"""``python -m counterpoint``: the command line."""
+
+from counterpoint.cli import main
+
+main()
