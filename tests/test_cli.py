@@ -73,6 +73,14 @@ def test_bad_inputs_are_named_and_the_rest_is_compared(runner, tmp_path):
         assert name in result.stderr, name
     outlets = {a["outlet"] for e in json.loads(result.stdout)["events"] for a in e["articles"]}
     assert {"wire", "tehran-times", "broken"} <= outlets
+    assert "6 input(s) failed; 3 articles went through." in result.stderr
+
+
+def test_a_run_where_everything_failed_says_so(runner, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    result = runner.invoke(main, ["compare", str(tmp_path / "empty.txt")])
+    assert result.exit_code == 1
+    assert "1 input(s) failed; no article went through." in result.stderr
 
 
 def test_usage_errors_exit_2(runner):
@@ -89,7 +97,9 @@ def test_ingest_is_idempotent_and_events_show_work(runner, tmp_path):
     assert again.exit_code == 0
     assert "0 articles added, 2 already stored; 0 events new or grown" in again.stderr
     listed = runner.invoke(main, ["events", "--db", db, "--format", "json"])
-    (event,) = json.loads(listed.stdout)
+    document = json.loads(listed.stdout)
+    assert document["schema_version"] == "1" and document["total"] == 1
+    (event,) = document["events"]
     assert event["article_count"] == 2 and event["independent_sources"] == 2
     shown = runner.invoke(main, ["show", event["id"][:10], "--db", db, "--format", "json"])
     assert shown.exit_code == 0, shown.output
@@ -99,7 +109,8 @@ def test_ingest_is_idempotent_and_events_show_work(runner, tmp_path):
 def test_events_table_keeps_ids_whole_in_a_narrow_terminal(runner, tmp_path):
     db = str(tmp_path / "news.duckdb")
     assert runner.invoke(main, ["ingest", str(EXAMPLES), "--db", db]).exit_code == 0
-    (event,) = json.loads(runner.invoke(main, ["events", "--db", db, "--format", "json"]).stdout)
+    listed = runner.invoke(main, ["events", "--db", db, "--format", "json"])
+    (event,) = json.loads(listed.stdout)["events"]
     table = runner.invoke(main, ["events", "--db", db], env={"COLUMNS": "80"}).stdout
     (row,) = [line for line in table.splitlines() if event["id"] in line]
     first, last = event["date_range"]
@@ -125,11 +136,21 @@ def test_events_filters(runner, tmp_path, options, found):
     assert runner.invoke(main, ["ingest", str(EXAMPLES), "--db", db]).exit_code == 0
     listed = runner.invoke(main, ["events", "--db", db, "--format", "json", *options])
     assert listed.exit_code == 0, listed.output
-    assert len(json.loads(listed.stdout)) == found
+    assert len(json.loads(listed.stdout)["events"]) == found
+
+
+def test_reading_commands_never_create_a_database(runner, tmp_path):
+    db = tmp_path / "news.duckdb"
+    for command in (["events"], ["show", "evt_1"]):
+        result = runner.invoke(main, [*command, "--db", str(db)])
+        assert result.exit_code == 1 and "No database" in result.stderr
+        assert "counterpoint ingest" in result.stderr
+    assert not db.exists()
 
 
 def test_show_unknown_event_is_a_clear_error(runner, tmp_path):
     db = str(tmp_path / "news.duckdb")
+    assert runner.invoke(main, ["ingest", str(EXAMPLES), "--db", db]).exit_code == 0
     result = runner.invoke(main, ["show", "evt_nope", "--db", db])
     assert result.exit_code == 1
     assert "No event 'evt_nope'" in result.stderr and "counterpoint events" in result.stderr

@@ -20,10 +20,10 @@ from rich.table import Table
 from rich.text import Text
 
 from counterpoint import pipeline
-from counterpoint.errors import CounterpointError
+from counterpoint.errors import CounterpointError, StoreError
 from counterpoint.report import FORMATS, render
 from counterpoint.report._view import date_span
-from counterpoint.report.json import event_listing
+from counterpoint.report.json import SCHEMA_VERSION, event_listing
 from counterpoint.store import Store
 
 DEFAULT_DB = "counterpoint.duckdb"
@@ -95,7 +95,7 @@ def compare_command(paths, fmt, output, db, outlet, workers) -> None:
         comparisons, failures = pipeline.compare_paths(
             paths, store=store, outlet=outlet, workers=workers, progress=progress
         )
-    _report_failures(failures)
+    _report_failures(failures, processed=sum(len(c.articles) for c in comparisons))
     if comparisons:
         _write(render(comparisons, fmt, width=_width()), output)
     sys.exit(1 if failures else 0)
@@ -119,7 +119,7 @@ def ingest_command(paths, db, outlet, workers) -> None:
     """
     with _failing_nicely(), _open(_db(db)) as store, _progress() as progress:
         report = pipeline.ingest(paths, store, outlet=outlet, workers=workers, progress=progress)
-    _report_failures(report.failures)
+    _report_failures(report.failures, processed=len(report.article_ids))
     err.print(
         f"{len(report.added)} articles added, {len(report.known)} already stored; "
         f"{len(report.events)} {'event' if len(report.events) == 1 else 'events'} "
@@ -219,7 +219,7 @@ def events_command(db, fmt, limit, search, outlet, since, until, min_sources) ->
     """
     import json
 
-    with _failing_nicely(), _open(_db(db)) as store:
+    with _failing_nicely(), _open(_db(db), existing=True) as store:
         events, total = store.find_events(
             text=search,
             outlet=outlet,
@@ -231,8 +231,9 @@ def events_command(db, fmt, limit, search, outlet, since, until, min_sources) ->
         )
         articles = {a.id: a for a in store.articles(a for e in events for a in e.article_ids)}
     rows = [event_listing(e, [articles[a] for a in e.article_ids]) for e in events]
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    if fmt == "json":  # the envelope of `compare --format json`, with the listing rows
+        document = {"schema_version": SCHEMA_VERSION, "events": rows, "total": total}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
     shown = f"{len(rows)} of {total} events" if total > len(rows) else f"{len(rows)} events"
     # ids and dates never wrap, so they can be copied; titles are text, not Rich markup
@@ -269,7 +270,7 @@ def show_command(event_id, fmt, output, db) -> None:
     Example:
       counterpoint show evt_1a2b3c --format markdown
     """
-    with _failing_nicely(), _open(_db(db)) as store:
+    with _failing_nicely(), _open(_db(db), existing=True) as store:
         comparison = pipeline.compare_event(store, event_id)
     _write(render([comparison], fmt, width=_width()), output)
 
@@ -312,7 +313,12 @@ def _width() -> int:
 
 
 @contextmanager
-def _open(path: str):
+def _open(path: str, *, existing: bool = False):
+    """The store at ``path``; with ``existing``, a missing file is an error rather than a
+    new empty database (a command that only reads never creates one)."""
+    if existing and path != ":memory:" and not Path(path).exists():
+        raise StoreError(f"No database {path!r}; add articles first with `counterpoint ingest "
+                         f"FILES --db {path}`, or pass --db with an existing one")
     store = Store(path)
     try:
         yield store
@@ -347,11 +353,15 @@ def _progress():
         yield update
 
 
-def _report_failures(failures) -> None:
+def _report_failures(failures, *, processed: int) -> None:
+    """Each failure, then how many failed and how many articles (``processed``) went
+    through."""
     for failure in failures:
         err.print(f"[red]error:[/red] {failure}", markup=True, highlight=False, soft_wrap=True)
     if failures:
-        err.print(f"{len(failures)} input(s) failed; the others were processed.")
+        rest = ("no article went through" if not processed else
+                f"{processed} article{'s' if processed > 1 else ''} went through")
+        err.print(f"{len(failures)} input(s) failed; {rest}.")
 
 
 def _write(text: str, output: str | None) -> None:
