@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -71,3 +73,28 @@ def test_a_new_comparison_version_or_membership_recomputes(copy, monkeypatch):
         assert len(pipeline.compare_event(store, smaller).articles) == 1
         assert calls == [event.id, event.id]
 
+
+
+def test_the_web_app_answers_while_an_event_is_being_compared(tmp_path, monkeypatch):
+    path = tmp_path / "uncompared.duckdb"
+    with Store(path) as store:
+        pipeline.ingest([EXAMPLES], store, compare_events=False)
+        (event,) = store.events()
+    real, started = pipeline.compare, threading.Event()
+
+    def slow(*args, **kwargs):
+        started.set()
+        time.sleep(4)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "compare", slow)
+    with TestClient(create_app(str(path)), base_url="http://127.0.0.1") as client:
+        comparing = threading.Thread(target=client.get, args=(f"/api/events/{event.id}",))
+        comparing.start()
+        assert started.wait(30)
+        listed = client.get("/")  # the list takes the catalog's lock; the comparison does not
+        assert listed.status_code == 200
+        assert comparing.is_alive()  # answered before the comparison was done
+        comparing.join(60)
+    with Store(path) as store:  # and the comparison made meanwhile was stored
+        assert store.comparison(event.id, pipeline.comparison_key(event)) is not None

@@ -190,19 +190,26 @@ class Catalog:
             return self._store.event(event_id)
 
     def comparison(self, event: Event | str) -> Comparison:
-        """The comparison of one event (an :class:`Event` or its id or id prefix)."""
+        """The comparison of one event (an :class:`Event` or its id or id prefix).
+
+        One not stored yet is made through a connection of its own, outside the lock that
+        every request takes, so the other requests go on meanwhile."""
         if isinstance(event, str):
             event = self.event(event)
         key = _key(event)
         with self._lock:
-            if key in self._comparisons:
-                self._comparisons.move_to_end(key)
-                return self._comparisons[key]
-            comparison = pipeline.compare_event(self._store, event)
-            self._comparisons[key] = comparison
+            found = self._comparisons.get(key)
+            if found is None:
+                found = self._store.comparison(event.id, pipeline.comparison_key(event))
+        if found is None:
+            with Store(self.path) as store:
+                found = pipeline.compare_event(store, event)
+        with self._lock:
+            self._comparisons[key] = found
+            self._comparisons.move_to_end(key)
             while len(self._comparisons) > CACHED_COMPARISONS:
                 self._comparisons.popitem(last=False)
-            return comparison
+        return found
 
     def analyses(self, article_ids: Iterable[str]) -> dict[str, Analysis]:
         with self._lock:
