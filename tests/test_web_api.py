@@ -472,6 +472,21 @@ def test_a_fetch_checks_every_redirect_and_caps_size(page_server):
         networks(["intranet"])
 
 
+def test_the_command_line_ingests_a_page_by_url(page_server, tmp_path):
+    runner = CliRunner()
+    db = str(tmp_path / "news.duckdb")
+    refused = runner.invoke(main, ["ingest", page_server + "/story", "--db", db])
+    assert refused.exit_code == 1 and "loopback" in refused.stderr
+    assert "no article went through" in refused.stderr
+    added = runner.invoke(main, ["ingest", page_server + "/story", str(EXAMPLES), "--db", db,
+                                 "--allow-fetch", "127.0.0.1"])
+    assert added.exit_code == 0, added.output
+    assert "3 articles added" in added.stderr
+    with Store(db) as store:
+        urls = {a.url for a in store.articles()}
+    assert page_server + "/story" in urls
+
+
 def test_the_app_refuses_to_fetch_from_loopback(fresh, page_server):
     job = fresh.post("/api/articles?wait=true", json={"urls": [page_server + "/story"]}).json()
     (failure,) = job["job"]["report"]["failures"]

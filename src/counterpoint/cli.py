@@ -8,6 +8,7 @@ Exit codes: 0 success, 1 something failed (each failure named on stderr),
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from counterpoint import pipeline
-from counterpoint.errors import CounterpointError, StoreError
+from counterpoint.errors import CounterpointError, InputError, StoreError
 from counterpoint.report import FORMATS, render
 from counterpoint.report._view import date_span
 from counterpoint.report.json import SCHEMA_VERSION, event_listing
@@ -102,23 +103,46 @@ def compare_command(paths, fmt, output, db, outlet, workers) -> None:
 
 
 @main.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True)
 @db_option
 @click.option(
     "--outlet", default=None, help="Outlet name for .txt/.html inputs (default: file name)."
 )
+@click.option("--allow-fetch", "allow_fetch", multiple=True, metavar="NETWORK",
+              help="A private network or address whose pages may be fetched; only public "
+                   "addresses otherwise. Repeatable.")
 @workers_option
-def ingest_command(paths, db, outlet, workers) -> None:
-    """Add articles to the database and group them into events.
+def ingest_command(inputs, db, outlet, allow_fetch, workers) -> None:
+    """Add articles (files, folders, or http(s) addresses of pages) to the database and
+    group them into events.
 
-    Ingesting an article that is already stored changes nothing.
+    Ingesting an article that is already stored changes nothing. A page is fetched with
+    the web app's limits: public addresses only, 5 MiB, 15 seconds.
 
     \b
     Example:
       counterpoint ingest examples/ --db news.duckdb
+      counterpoint ingest https://example.org/story --db news.duckdb
     """
+    from counterpoint.ingest import read_paths
+    from counterpoint.ingest.fetch import fetch_article, networks
+
+    urls = [i for i in inputs if re.match(r"https?://", i, re.IGNORECASE)]
+    paths = [Path(i) for i in inputs if i not in urls]
     with _failing_nicely(), _open(_db(db)) as store, _progress() as progress:
-        report = pipeline.ingest(paths, store, outlet=outlet, workers=workers, progress=progress)
+        allowed = networks(allow_fetch)
+        fetched, failures = [], []
+        for url in urls:
+            progress("fetching", len(fetched) + len(failures), len(urls))
+            try:
+                fetched.append(fetch_article(url, outlet=outlet, allowed=allowed))
+            except InputError as exc:
+                failures.append(exc)
+        read = read_paths(paths, outlet=outlet) if paths else None
+        report = pipeline.add_articles(
+            [*fetched, *(read.articles if read else ())], store,
+            failures=[*failures, *(read.failures if read else ())], workers=workers,
+            progress=progress)
     _report_failures(report.failures, processed=len(report.article_ids))
     err.print(
         f"{len(report.added)} articles added, {len(report.known)} already stored; "
