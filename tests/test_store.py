@@ -316,6 +316,21 @@ def test_events_round_trip_with_copies(store):
     assert store.events() == EVENTS  # the most recently published first
 
 
+def test_an_event_is_found_by_its_id_or_an_unambiguous_prefix(store):
+    stored_events(store)
+    twins = [Event(id="evt_abcdef0000000001", article_ids=("art_a", "art_b", "art_copy"),
+                   title="Quake", copies={"art_copy": "art_a"}),
+             Event(id="evt_abcdef0000000002", article_ids=("art_old",), title="Older")]
+    store.save_events(twins)
+    assert store.event("evt_abcdef0000000002") == twins[1]
+    assert store.event("evt_abcdef0000000001") == twins[0]
+    assert store.events(["evt_abcdef0000000002"]) == [twins[1]]
+    with pytest.raises(NotFoundError, match="several events .*give more of the id"):
+        store.event("evt_abcdef")
+    with pytest.raises(NotFoundError, match="No event"):
+        store.event("evt_a")  # fewer than six characters is no prefix
+
+
 def test_save_events_replaces_the_grouping(store):
     stored_events(store)
     store.save_events(EVENTS)

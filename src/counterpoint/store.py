@@ -370,42 +370,55 @@ class Store:
             self._db.execute("ROLLBACK")
             raise
 
-    def events(self) -> list[Event]:
-        """Events, most recently published first."""
+    def events(self, ids: Iterable[str] | None = None) -> list[Event]:
+        """Events (all of them, or those with ``ids``), most recently published first."""
+        where, params = ("WHERE e.id IN (SELECT unnest(?))", [list(ids)]) if ids is not None \
+            else ("", [])
         rows = self._db.execute(
-            """
+            f"""
             SELECT e.id, e.title, list(ea.article_id ORDER BY a.seq),
                    list(ea.copy_of ORDER BY a.seq), max(a.published), max(a.seq)
             FROM event e JOIN event_article ea ON ea.event_id = e.id
             JOIN article a ON a.id = ea.article_id
+            {where}
             GROUP BY e.id, e.title
             ORDER BY max(a.published) DESC NULLS LAST, max(a.seq) DESC
-            """
+            """,
+            params,
         ).fetchall()
         return [
             Event(
                 id=i,
                 title=t,
-                article_ids=tuple(ids),
-                copies={a: c for a, c in zip(ids, copies) if c},
+                article_ids=tuple(members),
+                copies={a: c for a, c in zip(members, copies) if c},
             )
-            for i, t, ids, copies, _, _ in rows
+            for i, t, members, copies, _, _ in rows
         ]
 
     def event(self, event_id: str) -> Event:
-        """An event by id, by the first characters of its id (six or more), or by the id
-        of an event that was merged into it."""
+        """An event by id, by the first characters of its id (six or more, and only one
+        event's), or by the id of an event that was merged into it."""
         row = self._db.execute(
             "SELECT new_id FROM event_merge WHERE old_id = ?", [event_id]
         ).fetchone()
         if row is not None:
             event_id = row[0]
-        for event in self.events():
-            if event.id == event_id or (len(event_id) >= 6 and event.id.startswith(event_id)):
-                return event
-        raise NotFoundError(
-            f"No event {event_id!r} in {self.path!r}; list the events with: counterpoint events"
-        )
+        found = [i for (i,) in self._db.execute(
+            "SELECT id FROM event WHERE id = ? OR (length(?) >= 6 AND starts_with(id, ?)) "
+            "ORDER BY id = ? DESC, id LIMIT 6", [event_id, event_id, event_id, event_id]
+        ).fetchall()]
+        if len(found) > 1 and found[0] != event_id:
+            raise NotFoundError(
+                f"{event_id!r} begins the ids of several events ({', '.join(found[:5])}); "
+                "give more of the id"
+            )
+        events = self.events(found[:1]) if found else []
+        if not events:
+            raise NotFoundError(
+                f"No event {event_id!r} in {self.path!r}; list the events with: counterpoint events"
+            )
+        return events[0]
 
     def merges(self) -> dict[str, str]:
         """Events merged into others: old id -> the id it now belongs to."""
