@@ -181,6 +181,16 @@ def test_figures_of_history_are_background(text):
     assert figure.scope == "background"
 
 
+def test_in_an_undated_article_a_figure_beside_a_named_year_is_background():
+    text = ("A quake struck the island on Sunday, killing seven people. In December 2003, a "
+            "quake killed more than 26,000 people in the city of Bam.")
+    now, then = run(text).figures
+    assert (now.value, now.scope) == (7, "event")
+    assert (then.value, then.scope) == (26000, "background")
+    dated = run(text, published=date(2003, 12, 30)).figures  # the same month: this event's
+    assert [f.scope for f in dated] == ["event", "event"]
+
+
 @pytest.mark.parametrize(
     ("text", "value", "qualifier", "what", "who"),
     [

@@ -162,6 +162,7 @@ _PAST = re.compile(
     r"flood|storm|hurricane|tsunami|shooting|bombing|crisis)\b",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _STANDING = re.compile(
     r"\b(?:population of|home to|(?:town|city|village|island|country|nation) of)"
     r"(?:\s+(?:about|around|some|roughly|nearly|almost|more than|over|an estimated))?\s*$",
@@ -301,7 +302,11 @@ def mark_background(figures, sentences, times, published) -> list[Figure]:
     """Each figure with ``scope`` ``background`` when its sentence tells of another time: a
     day more than :data:`BACKGROUND_DAYS` before ``published`` (the article's date, or the
     event's), or words such as "since 2011", "decades ago", "in 2019" naming an earlier year;
-    and when it counts a population ("a town of 15,000 people")."""
+    and when it counts a population ("a town of 15,000 people").
+
+    With no date at all to go by (``published`` None: the article names no day either), a
+    sentence that names a year ("in December 2003", "the 2005 quake") is taken to tell of
+    another time: the article's own news would have named its day."""
     out = []
     for figure in figures:
         sentence = sentences[figure.sentence] if figure.sentence < len(sentences) else None
@@ -322,15 +327,16 @@ def _standing(figure, sentence) -> bool:
 
 
 def _tells_past(sentence, times, published) -> bool:
-    if published is not None:
-        for time in times:
-            if sentence.start <= time.start < sentence.end and time.value is not None:
-                if (published - time.value).days > BACKGROUND_DAYS:
-                    return True
+    for time in times:
+        if sentence.start <= time.start < sentence.end and time.value is not None:
+            if published is None and _YEAR.search(time.text):
+                return True  # undated: a named year is history (see mark_background)
+            if published is not None and (published - time.value).days > BACKGROUND_DAYS:
+                return True
     for match in _PAST.finditer(sentence.text):
         years = [int(y) for y in re.findall(r"(?:19|20)\d\d", match.group(0))]
-        if not years or (published is not None and min(years) < published.year):
-            return True  # with no date to go by, a year alone says nothing
+        if not years or published is None or min(years) < published.year:
+            return True
     return False
 
 
