@@ -70,7 +70,7 @@ from counterpoint.analyze.entities import find_mentions
 from counterpoint.analyze.nlp import load_nlp
 from counterpoint.model import Attribution, Span
 
-__all__ = ["Counts", "baseline", "match_overlap", "match_exact", "normalise", "score", "to_gold"]
+__all__ = ["Counts", "baseline", "match_exact", "match_overlap", "normalise", "score", "to_gold"]
 
 
 # --- matching ------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ _FUNCTION = {
 _LEADING = {
     "in", "at", "on", "near", "from", "to", "by", "with", "into", "onto", "outside", "inside",
     "across", "alongside", "off", "along", "within", "around", "over", "through", "toward",
-    "towards", "about", "between", "behind", "outside", "the", "a", "an",
+    "towards", "about", "between", "behind", "the", "a", "an",
 }  # fmt: skip
 _STOPS = _LEADING - {"the", "a", "an"} | {"of", "for", "and", "or", ",", "(", ")", "-", "–", ";"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}

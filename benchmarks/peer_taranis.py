@@ -263,7 +263,7 @@ def _sentence_transformers_standin(torch: types.ModuleType) -> types.ModuleType:
             self._embedder = default_embedder()
             self._vectors: dict[str, np.ndarray] = {}
 
-        def encode(self, sentences, *, convert_to_tensor=False, **kwargs):  # noqa: ANN001
+        def encode(self, sentences, *, convert_to_tensor=False, **kwargs):
             single = isinstance(sentences, str)
             texts = [sentences] if single else list(sentences)
             new = [t for t in dict.fromkeys(texts) if t not in self._vectors]
@@ -275,7 +275,7 @@ def _sentence_transformers_standin(torch: types.ModuleType) -> types.ModuleType:
                 out = out[0]
             return torch.from_numpy(out.copy()) if convert_to_tensor else out
 
-    def cos_sim(a, b):  # noqa: ANN001, ANN202
+    def cos_sim(a, b):
         a, b = torch.as_tensor(a), torch.as_tensor(b)
         a = a.unsqueeze(0) if a.dim() == 1 else a
         b = b.unsqueeze(0) if b.dim() == 1 else b

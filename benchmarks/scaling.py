@@ -76,6 +76,8 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import contextlib
+
 from benchmarks.events import analysis_version
 from counterpoint import pipeline
 from counterpoint.analyze import analyze_many
@@ -367,10 +369,8 @@ def end_to_end(sample: Sequence[Article], workers: int) -> float:
 
 
 def _reset_peak_rss() -> None:
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def _peak_rss_mb() -> float:

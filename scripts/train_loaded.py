@@ -40,15 +40,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from benchmarks import bias  # noqa: E402
-from benchmarks.spans import overlap, partial, word_sets  # noqa: E402
-from counterpoint.analyze.loaded import (  # noqa: E402
+import itertools
+
+from benchmarks import bias
+from benchmarks.spans import overlap, partial, word_sets
+
+from counterpoint.analyze.loaded import (
     MODEL_FILE,
     LoadedModel,
     features,
     token_states,
 )
-from counterpoint.analyze.nlp import load_nlp  # noqa: E402
+from counterpoint.analyze.nlp import load_nlp
 
 OUTPUT = ROOT / "src" / "counterpoint" / "analyze" / "data" / MODEL_FILE
 DOMAIN = "basil"
@@ -180,7 +183,7 @@ def encode(name: str, parsed, cache: str | None) -> list[np.ndarray]:
         if np.array_equal(stored["lengths"], lengths):
             bounds = np.concatenate([[0], np.cumsum(lengths)])
             data = stored["data"]
-            return [data[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+            return [data[a:b] for a, b in itertools.pairwise(bounds)]
     out = [s.astype(np.float16) for s in token_states(parsed, embedder=Embedder(threads=2))]
     if file is not None:
         file.parent.mkdir(parents=True, exist_ok=True)

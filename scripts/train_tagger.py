@@ -387,7 +387,7 @@ def predict_all(tagger, docs, tokenizer, special=BERT_SPECIAL
             chunk = windows[first : first + 32]
             ids, mask, _, _ = _batch(chunk, special)
             probabilities = torch.sigmoid(tagger(ids, mask)).numpy()
-            for row, (doc, pieces, offsets, _, _) in enumerate(chunk):
+            for row, (doc, _, offsets, _, _) in enumerate(chunk):
                 out[doc.key].extend(
                     (a, b, p) for (a, b), p in zip(offsets, probabilities[row, 1:]))
     for pieces in out.values():
@@ -404,7 +404,7 @@ def _spans(doc: bias.Doc, pieces: list[tuple[int, int, float]], cut: float):
     best: dict[tuple[int, int], float] = {}
     words = [(m.start(), m.end()) for m in _WORD.finditer(doc.text)]
     starts = [a for a, _ in words]
-    for a, b, p in pieces:
+    for a, _, p in pieces:
         k = bisect.bisect_right(starts, a) - 1
         if k >= 0 and words[k][0] <= a < words[k][1]:
             best[words[k]] = max(best.get(words[k], 0.0), p)
@@ -512,7 +512,7 @@ class Soft:
             _, words, probs = self.entries[doc.key]
             starts = words[:, 0]
             teacher = np.zeros_like(labels)
-            for j, (a, b) in enumerate(pieces):
+            for j, (a, _b) in enumerate(pieces):
                 k = int(np.searchsorted(starts, a, side="right")) - 1
                 if k >= 0 and a < words[k, 1]:
                     teacher[:, j] = probs[k]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -602,4 +603,4 @@ def test_every_sentence_has_a_claim_and_claims_do_not_overlap():
                    "buses ran late. Officials said more rain was due.")
     assert {c.sentence for c in analysis.claims} == set(range(len(analysis.sentences)))
     ends = [(c.start, c.end) for c in analysis.claims]
-    assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:]))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(ends))

@@ -13,6 +13,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from tests.conftest import EXAMPLES
 
 from counterpoint import pipeline
 from counterpoint.analyze.embed import Embedder
@@ -27,7 +28,6 @@ from counterpoint.cli import main
 from counterpoint.errors import ModelError
 from counterpoint.model import Event
 from counterpoint.store import Store
-from tests.conftest import EXAMPLES
 
 FLOOD = (
     "Heavy rain flooded the centre of Valencia on Tuesday, and the regional government said "

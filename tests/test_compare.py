@@ -138,7 +138,7 @@ def test_an_agent_the_other_report_names_elsewhere_is_no_conflict():
         "art_c": "Netanyahu was invited by Senate leader Mitch McConnell, without first "
         "consulting the president.",
     }
-    analyses, claims = _claims(texts)
+    analyses, _ = _claims(texts)
     sentence = {a: analyses[a].sentences[0] for a in texts}  # the whole sentence, any clause
     entity_of = {}  # no entities resolved: name words alone decide
     assert differences([("art_a", sentence["art_a"]), ("art_b", sentence["art_b"])],

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from benchmarks import analyst_inputs, compare_gold
 from tests.conftest import ROOT, SHARED_EVAL
 
@@ -103,6 +102,7 @@ def test_floors_on_the_bundled_articles(seeds_scores, metric, floor):
 
 def test_the_cross_encoder_tells_paraphrases_on_a_fixed_mrpc_subset():
     from benchmarks import mrpc
+
     from counterpoint.analyze.cross import default_cross_encoder
 
     path = SHARED_EVAL / "mrpc" / "msr_paraphrase_dev.txt"

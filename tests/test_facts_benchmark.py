@@ -12,6 +12,7 @@ ECBPLUS = (ROOT / ".." / "shared" / "eval" / "ecbplus").resolve()
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.facts import ecbplus_cases, ecbplus_score  # noqa: E402
+
 from counterpoint.analyze import analyze_many  # noqa: E402
 
 FLOOR = 0.45

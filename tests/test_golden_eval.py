@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.conftest import SHARED_EVAL
 
 from counterpoint.analyze import analyze_many
 from counterpoint.analyze.embed import default_embedder
@@ -21,7 +22,6 @@ from counterpoint.model import Event
 from counterpoint.report import render
 from counterpoint.report.json import to_document
 from counterpoint.resolve import resolve
-from tests.conftest import SHARED_EVAL
 
 BASIL_TRIPLET = "2011/97566c74-e000-49fb-b091-e6ec6e179de0"
 """Donald Trump drops plans to moderate a presidential debate (NYT, Fox, HuffPost): the

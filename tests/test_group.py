@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from tests.conftest import outputs_under_hash_seeds
 
 from counterpoint.analyze import analyze_many
 from counterpoint.group import (
@@ -23,7 +24,6 @@ from counterpoint.group import (
 )
 from counterpoint.ingest import article_from_text
 from counterpoint.model import Analysis, Article, Mention, stable_id
-from tests.conftest import outputs_under_hash_seeds
 
 ECBPLUS = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "ecbplus"
 DAY = date(2024, 3, 5)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from counterpoint.analyze import analyze
-from counterpoint.analyze.loaded import default_model
-from counterpoint.analyze.nlp import load_nlp
 from counterpoint.analyze.attribution import find_attributions
 from counterpoint.analyze.entities import find_mentions
+from counterpoint.analyze.loaded import default_model
+from counterpoint.analyze.nlp import load_nlp
 from counterpoint.analyze.voice import is_mention, quotations, voice_of
 from counterpoint.ingest import article_from_text
 from counterpoint.model import Attribution, Span

@@ -123,7 +123,7 @@ PTC_FLOOR = 0.24
 def test_the_analysis_reads_context_unless_told_not_to(monkeypatch, setting):
     monkeypatch.setenv("COUNTERPOINT_LOADED_CONTEXT", setting)
     text = "Republicans lashed out at the senator on Monday over his disgusting sham."
-    labels = list(analyze_many([article_from_text(text, source="t", outlet="t")]))[0].labels
+    labels = next(iter(analyze_many([article_from_text(text, source="t", outlet="t")]))).labels
     assert any(label.kind == "loaded" for label in labels)
     doc = load_nlp()(text)
     scores = default_model().word_scores(doc, states=False if setting == "off" else None)

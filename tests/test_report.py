@@ -458,7 +458,7 @@ def test_html_overlapping_spans():
     both = [a for a, t in checker.highlights if t == "terrorists"]
     assert len(both) == 1
     assert both[0]["data-fact"] == "f1 f2" and "voice-quoted" in both[0]["class"]
-    first = [a for a, t in checker.highlights if t == "Rebels"][0]
+    first = next(a for a, t in checker.highlights if t == "Rebels")
     assert set(first["class"].split()) == {"hl", "entity", "framing", "fact", "voice-own"}
 
 

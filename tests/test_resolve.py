@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-
-from counterpoint.model import Analysis, Mention, Sentence, stable_id
-from counterpoint.lexicon import initials, is_acronym, name_key
-from counterpoint.resolve import resolve
 from tests.conftest import outputs_under_hash_seeds
 
+from counterpoint.lexicon import initials, is_acronym, name_key
+from counterpoint.model import Analysis, Mention, Sentence, stable_id
+from counterpoint.resolve import resolve
 
 # --- name keys, initials, acronyms ---------------------------------------------------------
 

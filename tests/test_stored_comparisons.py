@@ -8,12 +8,12 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.conftest import EXAMPLES
 
 import counterpoint.pipeline as pipeline
 from counterpoint.model import Event
 from counterpoint.store import Store
 from counterpoint.web import create_app
-from tests.conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")

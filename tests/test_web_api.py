@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import EXAMPLES
 
 import counterpoint.web.app as web_app
 from counterpoint import pipeline
@@ -31,7 +32,6 @@ from counterpoint.web import create_app
 from counterpoint.web.catalog import EntityIndex
 from counterpoint.web.highlight import Mark, highlight
 from counterpoint.web.jobs import Pasted, from_pasted, safe_name
-from tests.conftest import EXAMPLES
 
 BASE = "http://127.0.0.1"
 XSS_TEXT = (

@@ -15,10 +15,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from tests.conftest import EXAMPLES
 
 from counterpoint import pipeline
 from counterpoint.store import Store
-from tests.conftest import EXAMPLES
 
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 if not CHROMIUM.exists():

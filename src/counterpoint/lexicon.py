@@ -134,8 +134,7 @@ def core_words(text: str) -> tuple[str, ...]:
 
 
 INSTITUTIONS = frozenset(
-    """house department court committee council party office ministry agency bureau
-    commission board administration government senate assembly""".split()
+    ["house", "department", "court", "committee", "council", "party", "office", "ministry", "agency", "bureau", "commission", "board", "administration", "government", "senate", "assembly"]
 )
 """Generic heads of institutions' names: "House" alone is not the "White House", nor is
 "Department" any one department."""

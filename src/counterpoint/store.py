@@ -21,6 +21,7 @@ an article that is already there changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import re
@@ -342,11 +343,9 @@ class Store:
         copy stands (both are the same comparison)."""
         import duckdb
 
-        try:
+        with contextlib.suppress(duckdb.TransactionException):
             self._db.execute("INSERT OR REPLACE INTO comparison VALUES (?, ?, ?, ?)",
                              [comparison.event.id, key, to_json(counts), to_json(comparison)])
-        except duckdb.TransactionException:
-            pass
 
     def save_events(self, events: Iterable[Event]) -> None:
         """Replace the grouping with ``events`` in one transaction.

@@ -55,8 +55,14 @@ import numpy as np
 from counterpoint.analyze.tagger import Tagger, default_tagger
 from counterpoint.errors import ModelError
 
-__all__ = ["LoadedModel", "LoadedSpan", "default_model", "features", "token_states",
-           "MODEL_FILE"]
+__all__ = [
+    "MODEL_FILE",
+    "LoadedModel",
+    "LoadedSpan",
+    "default_model",
+    "features",
+    "token_states",
+]
 
 MODEL_FILE = "loaded.json.gz"
 _SKIP_POS = {"PUNCT", "SPACE", "NUM", "SYM", "X"}

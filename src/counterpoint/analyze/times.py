@@ -139,7 +139,7 @@ def _looks_temporal(text: str) -> bool:
 def event_date(times: list[TimeExpression], lead_end: int, published: date | None) -> date | None:
     """The day the happening most likely took place: the first dated day in the lead."""
     for time in times:
-        if time.start < lead_end and time.granularity == "day" and time.value is not None:
-            if published is None or time.value <= published:
-                return time.value
+        dated = time.start < lead_end and time.granularity == "day" and time.value is not None
+        if dated and (published is None or time.value <= published):
+            return time.value
     return published

@@ -39,7 +39,7 @@ def analyse_piece(records: Sequence[Record]) -> tuple[list[Row], list[RecordErro
         analyses = list(analyze_many([r.article for r in records]))
     except ModelError:
         raise
-    except Exception as exc:  # noqa: BLE001 - one bad article must not sink the rest
+    except Exception as exc:
         if len(records) == 1:
             return [], [_failed(records[0], exc)]
         rows: list[Row] = []

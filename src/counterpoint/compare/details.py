@@ -41,9 +41,7 @@ _PLACE = re.compile(
     r"((?:[A-Z][\w’'-]*(?:\s+|$))*[A-Z][\w’'-]*)"
 )
 _NOT_PLACES = set(
-    """January February March April May June July August September October November December
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday I A An The This That These Those
-    He She It We They His Her Its Their Our""".split()
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "I", "A", "An", "The", "This", "That", "These", "Those", "He", "She", "It", "We", "They", "His", "Her", "Its", "Their", "Our"]
 )
 _CUE_GAP = 30
 """Characters after a speech cue in which a day is the day of speaking ("said on Monday")."""
@@ -70,22 +68,7 @@ _GENERIC_PLACE_WORDS = {
     "central",
 }
 COUNTRIES = frozenset(
-    """afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan
-    bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia
-    botswana brazil brunei bulgaria burkina burundi cambodia cameroon canada chad chile china
-    colombia comoros congo croatia cuba cyprus czechia czech denmark djibouti dominica ecuador
-    egypt eritrea estonia eswatini ethiopia fiji finland france gabon gambia georgia germany ghana
-    greece grenada guatemala guinea guyana haiti honduras hungary iceland india indonesia iran iraq
-    ireland israel italy jamaica japan jordan kazakhstan kenya kiribati korea kosovo kuwait
-    kyrgyzstan laos latvia lebanon lesotho liberia libya liechtenstein lithuania luxembourg
-    madagascar malawi malaysia maldives mali malta mauritania mauritius mexico micronesia moldova
-    monaco mongolia montenegro morocco mozambique myanmar burma namibia nauru nepal netherlands
-    nicaragua niger nigeria norway oman pakistan palau palestine panama paraguay peru philippines
-    poland portugal qatar romania russia rwanda samoa senegal serbia seychelles singapore slovakia
-    slovenia somalia spain sudan suriname sweden switzerland syria taiwan tajikistan tanzania
-    thailand togo tonga tunisia turkey turkiye turkmenistan tuvalu uganda ukraine uruguay
-    uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe us usa u.s. america uk britain
-    england scotland wales gaza""".split()
+    ["afghanistan", "albania", "algeria", "andorra", "angola", "argentina", "armenia", "australia", "austria", "azerbaijan", "bahamas", "bahrain", "bangladesh", "barbados", "belarus", "belgium", "belize", "benin", "bhutan", "bolivia", "bosnia", "botswana", "brazil", "brunei", "bulgaria", "burkina", "burundi", "cambodia", "cameroon", "canada", "chad", "chile", "china", "colombia", "comoros", "congo", "croatia", "cuba", "cyprus", "czechia", "czech", "denmark", "djibouti", "dominica", "ecuador", "egypt", "eritrea", "estonia", "eswatini", "ethiopia", "fiji", "finland", "france", "gabon", "gambia", "georgia", "germany", "ghana", "greece", "grenada", "guatemala", "guinea", "guyana", "haiti", "honduras", "hungary", "iceland", "india", "indonesia", "iran", "iraq", "ireland", "israel", "italy", "jamaica", "japan", "jordan", "kazakhstan", "kenya", "kiribati", "korea", "kosovo", "kuwait", "kyrgyzstan", "laos", "latvia", "lebanon", "lesotho", "liberia", "libya", "liechtenstein", "lithuania", "luxembourg", "madagascar", "malawi", "malaysia", "maldives", "mali", "malta", "mauritania", "mauritius", "mexico", "micronesia", "moldova", "monaco", "mongolia", "montenegro", "morocco", "mozambique", "myanmar", "burma", "namibia", "nauru", "nepal", "netherlands", "nicaragua", "niger", "nigeria", "norway", "oman", "pakistan", "palau", "palestine", "panama", "paraguay", "peru", "philippines", "poland", "portugal", "qatar", "romania", "russia", "rwanda", "samoa", "senegal", "serbia", "seychelles", "singapore", "slovakia", "slovenia", "somalia", "spain", "sudan", "suriname", "sweden", "switzerland", "syria", "taiwan", "tajikistan", "tanzania", "thailand", "togo", "tonga", "tunisia", "turkey", "turkiye", "turkmenistan", "tuvalu", "uganda", "ukraine", "uruguay", "uzbekistan", "vanuatu", "venezuela", "vietnam", "yemen", "zambia", "zimbabwe", "us", "usa", "u.s.", "america", "uk", "britain", "england", "scotland", "wales", "gaza"]
 ) | {
     "united states",
     "united kingdom",

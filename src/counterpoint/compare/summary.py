@@ -242,10 +242,10 @@ def _neutral_text(report, analyses: Mapping[str, Analysis]) -> str:
     word stands in for them."""
     text = report.text
     chosen: list[Label] = []
-    for label in sorted(_labels_in(report, analyses), key=lambda l: l.start - l.end):
+    for label in sorted(_labels_in(report, analyses), key=lambda found: found.start - found.end):
         if not any(label.start < c.end and c.start < label.end for c in chosen):
             chosen.append(label)  # longest first; a label inside it is replaced with it
-    for label in sorted(chosen, key=lambda l: -l.start):  # right to left keeps offsets valid
+    for label in sorted(chosen, key=lambda found: -found.start):  # right to left keeps offsets valid
         a, b = label.start - report.start, label.end - report.start
         neutral = neutral_words(label.text, label.kind)
         if neutral == label.text:

@@ -14,6 +14,7 @@ bodies); links are made only from ``http``/``https`` URLs.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -151,7 +152,7 @@ def _highlight(text: str, spans: list[_Span]) -> Markup:
         starting[span.start].append(span)
     active: list[_Span] = []
     pieces: list[str] = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in itertools.pairwise(cuts):
         active = [s for s in active if s.end > start] + starting.get(start, [])
         pieces.append(_piece(text[start:end], active, single=single))
     return Markup("".join(pieces))

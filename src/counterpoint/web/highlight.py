@@ -12,6 +12,7 @@ markup.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -46,7 +47,7 @@ def highlight(text: str, marks: list[Mark], *, body_start: int = 0) -> Markup:
         starting[mark.start].append(mark)
     active: list[Mark] = []
     pieces: list[str] = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in itertools.pairwise(cuts):
         active = [m for m in active if m.end > start] + starting.get(start, [])
         piece = _piece(text[start:end], active)
         pieces.append(f'<span class="prefix">{piece}</span>' if end <= body_start else piece)
