@@ -1,10 +1,13 @@
-# The README's commands. Each target creates .venv and installs pinned dependencies first.
+# The README's commands. Each target creates .venv and installs pinned dependencies first:
+# demo and serve what a user installs (requirements.lock), test and lint the tools on top
+# (requirements-dev.lock).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo serve test browser bench clean
+.PHONY: demo serve test lint browser bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +16,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	touch $(DEV_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/counterpoint compare examples/
 
@@ -20,8 +27,12 @@ serve: $(STAMP)
 	$(BIN)/counterpoint ingest examples/ --db demo.duckdb
 	$(BIN)/counterpoint serve --db demo.duckdb
 
-test: $(STAMP) browser
+test: lint browser
 	$(BIN)/python -m pytest -q
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
 
 # The browser tests drive Debian's Chromium. Install it when it is missing and we are root;
 # never fail here: without it those tests are skipped, saying why.
@@ -33,7 +44,7 @@ browser:
 	  { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; } || \
 	  echo "could not install chromium: the browser tests will be skipped"; }
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/throughput.py --data ../shared/eval/ecbplus
 
 clean:

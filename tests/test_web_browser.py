@@ -28,7 +28,7 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="the playwright package is not installed (requirements.lock)"
+    "playwright.sync_api", reason="the playwright package is not installed (requirements-dev.lock)"
 )
 import uvicorn  # noqa: E402
 

@@ -64,11 +64,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from counterpoint.lexicon import NAME_TYPES, name_key
 from counterpoint.model import Analysis, Article, Event, stable_id
+
+if TYPE_CHECKING:
+    from usearch.index import Index
 
 __all__ = [
     "SIGNATURE_SCHEME",
@@ -172,10 +176,10 @@ def profile(article: Article, analysis: Analysis, settings: GroupSettings | None
     settings = settings or GroupSettings()
     vector = np.asarray(analysis.embedding, dtype=np.float32)
     norm = float(np.linalg.norm(vector))
-    counts: Counter[str] = Counter(itertools.chain.from_iterable(analysis.lemmas))
+    counts: dict[str, float] = dict(Counter(itertools.chain.from_iterable(analysis.lemmas)))
     # in a fixed order, not a set's: terms of equal weight are cut in the order they come
     for name, weight in sorted(_name_weights(analysis, settings).items()):
-        counts["@" + name] += weight
+        counts["@" + name] = counts.get("@" + name, 0) + weight
     frequencies = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
     return Profile(
         article_id=article.id,
@@ -388,7 +392,7 @@ class _Bucket:
         self.size = 0
         self.keys = np.zeros(16, dtype=np.int64)
         self.vectors = np.zeros((16, dimensions), dtype=np.float32)
-        self.index = None
+        self.index: Index | None = None
 
     def __len__(self) -> int:
         return self.size
@@ -414,9 +418,8 @@ class _Bucket:
         """Keys and cosines of up to ``count`` nearest vectors with a cosine of at least
         ``floor``; those added from position ``start`` on, if given (searched exactly)."""
         if start == 0 and not self.exact:
-            if self.index is None:
-                self._build_index()
-            found = self.index.search(vector, count)
+            index = self._build_index() if self.index is None else self.index
+            found = index.search(vector, count)
             similarities = 1.0 - found.distances.astype(np.float32)
             near = similarities >= floor
             return found.keys[near].astype(np.int64), similarities[near]
@@ -440,11 +443,11 @@ class _Bucket:
             for row, sims, keep in zip(nearest, similarities, near)
         ]
 
-    def _build_index(self) -> None:
+    def _build_index(self) -> Index:
         _load_onnxruntime_first()
         from usearch.index import Index
 
-        self.index = Index(
+        index = self.index = Index(
             ndim=self.vectors.shape[1],
             metric="cos",
             connectivity=8,
@@ -452,7 +455,8 @@ class _Bucket:
             expansion_search=48,
         )
         # one thread: a graph built in parallel depends on timing, and so would events
-        self.index.add(self.keys[: self.size], self.vectors[: self.size], threads=1)
+        index.add(self.keys[: self.size], self.vectors[: self.size], threads=1)
+        return index
 
 
 def _room(array: np.ndarray, rows: int) -> np.ndarray:
@@ -494,7 +498,7 @@ class _Neighbours:
         self.signatures = np.zeros((16, NUM_PERM), dtype=np.uint32)
 
     def add(self, vector: np.ndarray, when: date | None, article_id: str, signature) -> None:
-        week = _week(when)
+        week = None if when is None else _week(when)
         bucket = self._weeks.get(week)
         if bucket is None:
             bucket = self._weeks[week] = _Bucket(self.dimensions)
@@ -574,8 +578,8 @@ _Lookup = dict[_Bucket, tuple[int, np.ndarray, np.ndarray]]
 """What a search found in each bucket, with how many vectors the bucket held then."""
 
 
-def _week(when: date | None) -> int | None:
-    return None if when is None else when.toordinal() // 7
+def _week(when: date) -> int:
+    return when.toordinal() // 7
 
 
 class _Ahead:
@@ -690,6 +694,7 @@ class Grouper:
         scored = self._scored([self._events[i] for i in self._candidates(keys)], item, weights)
         scored.sort(key=lambda pair: -pair[0])
 
+        best: EventState | None
         if original is not None:
             best = self._events[self._resolve(self._event_of[original])]
         else:

@@ -16,8 +16,9 @@ from typing import Literal
 
 Voice = Literal["own", "quoted", "attributed"]
 Status = Literal["agreed", "conflicting", "single_source"]
-
-_frozen = dict(frozen=True, slots=True, kw_only=True)
+Granularity = Literal["day", "week", "month", "year", "unknown"]
+LabelKind = Literal["actor", "event", "action", "loaded"]
+DifferenceKind = Literal["number", "place", "date", "agent", "outcome"]
 
 
 def stable_id(prefix: str, *parts: str) -> str:
@@ -26,7 +27,7 @@ def stable_id(prefix: str, *parts: str) -> str:
     return f"{prefix}_{digest[:16]}"
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Article:
     """One news article, exactly as ingested. ``text`` is never altered."""
 
@@ -43,7 +44,7 @@ class Article:
     """Offset where the article body begins (after a ``date … PLACE -`` prefix)."""
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Span:
     """A piece of an article's text."""
 
@@ -52,12 +53,12 @@ class Span:
     text: str
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Sentence(Span):
     pass
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Mention(Span):
     """A named entity mention as found by the tagger."""
 
@@ -68,14 +69,14 @@ class Mention(Span):
     """Span of the name this mention was introduced as an alias or acronym of."""
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TimeExpression(Span):
     value: date | None
     """The calendar day it refers to, resolved against publication, if known."""
-    granularity: Literal["day", "week", "month", "year", "unknown"] = "day"
+    granularity: Granularity = "day"
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Attribution:
     """Someone says something: ``source`` (may be absent), ``cue`` and ``content``."""
 
@@ -100,7 +101,7 @@ class Attribution:
     its words are the writer's."""
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Figure(Span):
     """A counted quantity, e.g. ``at least 130 people have been killed``."""
 
@@ -127,13 +128,13 @@ class Figure(Span):
     of people or things."""
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Label(Span):
     """A loaded or characterising term, and whose words it is."""
 
     voice: Voice
     speaker: str | None
-    kind: Literal["actor", "event", "action", "loaded"]
+    kind: LabelKind
     """A designation of an actor, event or action from the lexicon, or loaded wording."""
     target: Span | None = None
     """The named mention the label characterises, when there is one."""
@@ -144,7 +145,7 @@ class Label(Span):
     """The loaded-word model's highest word probability inside the label."""
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Claim(Span):
     """One checkable proposition: an independent clause of a sentence."""
 
@@ -164,7 +165,7 @@ class Claim(Span):
     """Its content lemmas, as :attr:`Analysis.lemmas` gives a sentence's."""
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Analysis:
     """Everything derived from one article."""
 
@@ -185,7 +186,7 @@ class Analysis:
     """The clause-level claims of every sentence, in order (see analyze.claims)."""
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
     """Articles that report the same real-world happening."""
 
@@ -199,7 +200,7 @@ class Event:
 # --- what ``compare`` produces -------------------------------------------------------
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Ref(Span):
     """A pointer from a comparison item to a span of one article."""
 
@@ -207,7 +208,7 @@ class Ref(Span):
     attributed_to: str | None = None
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Entity:
     id: str
     name: str
@@ -216,16 +217,16 @@ class Entity:
     mentions: tuple[Ref, ...]
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Difference:
     """A detail on which the reports of one fact differ: each article's version of it."""
 
-    kind: Literal["number", "place", "date", "agent", "outcome"]
+    kind: DifferenceKind
     values: tuple[Ref, ...]
     """One span per article giving its version ("Aleppo", "Wednesday", "at least 130 …")."""
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Fact:
     id: str
     text: str
@@ -246,7 +247,7 @@ class Fact:
             else None
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FigureReport(Ref):
     value: float
     qualifier: str | None
@@ -260,7 +261,7 @@ class FigureReport(Ref):
     """The range the wording admits: "dozens" is 24–99, "at least 130" is 130–130."""
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FigureGroup:
     what: str
     who: str | None
@@ -279,7 +280,7 @@ class FigureGroup:
     absent from the breakdown the others cite)."""
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Framing:
     entity: str | None
     article: str
@@ -298,13 +299,13 @@ class Framing:
         return "speaker" if self.voice == "quoted" else "outlet"
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SummarySentence:
     text: str
     sources: tuple[str, ...]
 
 
-@dataclass(**_frozen)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Comparison:
     """The fact-by-fact comparison of one event."""
 

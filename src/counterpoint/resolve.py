@@ -458,7 +458,7 @@ def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return a[-1] == b[-1] and any(_given_fits(a[0], w) for w in b[:-1])
 
 
-def _without_numeral(words: Sequence[str]) -> Sequence[str]:
+def _without_numeral(words: tuple[str, ...]) -> tuple[str, ...]:
     """A person's name without a generation numeral: Anthony LaCalamita III."""
     return words[:-1] if len(words) > 1 and words[-1] in ("ii", "iii", "iv") else words
 

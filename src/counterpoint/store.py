@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import msgspec
 import numpy as np
@@ -179,7 +179,7 @@ class Store:
         profiles = [profile(article, analysis) for article, analysis in pairs]
         self._db.execute("BEGIN TRANSACTION")
         try:
-            seq = self._db.execute("SELECT coalesce(max(seq), 0) FROM article").fetchone()[0]
+            seq = self._one("SELECT coalesce(max(seq), 0) FROM article")[0]
             self._db.execute(
                 f"INSERT INTO article (seq, {', '.join(ARTICLE_COLUMNS)}) "
                 f"SELECT {', '.join(['unnest(?)'] * (1 + len(ARTICLE_COLUMNS)))}",
@@ -438,10 +438,10 @@ class Store:
         make them (:func:`~counterpoint.group.profile_scheme`), so new articles can be
         placed without regrouping the store; False after :meth:`save_events`, and in a
         file grouped by a version that keyed names or signed articles otherwise."""
-        grouped, profiled, scheme = self._db.execute(
+        grouped, profiled, scheme = self._one(
             "SELECT (SELECT count(*) FROM event_article), (SELECT count(*) FROM article_profile), "
             "(SELECT value FROM setting WHERE name = 'profile')"
-        ).fetchone()
+        )
         return grouped == profiled and (profiled == 0 or scheme == profile_scheme(settings))
 
     def grouper(
@@ -459,7 +459,8 @@ class Store:
         """
         settings = settings or GroupSettings()
         dates = sorted(p.published for p in profiles if p.published is not None)
-        where, params = "FALSE", []
+        where = "FALSE"
+        params: list[object] = []
         if dates:
             margin = settings.max_days + 7  # the neighbour index looks a week either side
             where = "p.last >= ? AND p.first <= ?"
@@ -519,7 +520,7 @@ class Store:
                 "SELECT term, df FROM term_df WHERE term IN (SELECT unnest(?))", [terms]
             ).fetchall()
         )
-        documents = self._db.execute("SELECT count(*) FROM article_profile").fetchone()[0]
+        documents = self._one("SELECT count(*) FROM article_profile")[0]
         return Grouper(
             settings=settings,
             stats=TermStats(df, documents),
@@ -555,7 +556,7 @@ class Store:
         events, vectors, without_date = zip(*rows)
         matrix = np.frombuffer(b"".join(vectors), dtype=np.float32).reshape(len(rows), -1)
         count, floor = settings.neighbours, settings.min_similarity
-        found = set()
+        found: set[str] = set()
         if undated:
             near = nearest(np.stack(undated), matrix, count, floor)
             found.update(events[row] for row in near.tolist())
@@ -650,6 +651,12 @@ class Store:
                 [list(c) for c in columns],
             )
 
+    def _one(self, query: str) -> tuple:
+        """The one row of an aggregate query."""
+        row = self._db.execute(query).fetchone()
+        assert row is not None
+        return row
+
     def clear_grouping(self) -> None:
         """Forget every event and the grouping state (articles and analyses stay)."""
         self._db.execute("BEGIN TRANSACTION")
@@ -697,7 +704,8 @@ class Store:
         (inclusive); ``min_sources`` keeps events with at least that many independent
         sources (outlets with an article that is not a copy); ``ids`` keeps only those events.
         """
-        where, params = ["TRUE"], []
+        where = ["TRUE"]
+        params: list[object] = []
         if text:
             where.append(
                 "bool_or(strpos(lower(e.title), ?) > 0 OR strpos(lower(coalesce(a.title, '')), ?)"
@@ -777,7 +785,7 @@ def from_json(kind: type[T], data: str | bytes) -> T:
     """The record of type ``kind`` that ``data`` holds (the inverse of :func:`to_json`;
     JSON written with other spacing, or with a whole number where a float belongs, reads
     the same). Raises :class:`msgspec.DecodeError` for data that is not such a record."""
-    return _decoder(kind).decode(data)
+    return _decoder(cast(type, kind)).decode(data)
 
 
 @functools.cache

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from typing import Literal, overload
 
 from counterpoint.analyze.attribution import find_attributions
 from counterpoint.analyze.claims import find_claims, lemmas
@@ -36,13 +37,26 @@ def analyze(article: Article) -> Analysis:
     return next(analyze_many([article]))
 
 
+@overload
+def analyze_many(
+    articles: Iterable[Article], *, workers: int = ..., batch_size: int = ...,
+    keep_going: Literal[False] = ...,
+) -> Iterator[Analysis]: ...
+
+
+@overload
+def analyze_many(
+    articles: Iterable[Article], *, workers: int = ..., batch_size: int = ..., keep_going: bool
+) -> Iterator[Analysis | ModelError]: ...
+
+
 def analyze_many(
     articles: Iterable[Article],
     *,
     workers: int = 1,
     batch_size: int = 16,
     keep_going: bool = False,
-) -> Iterator[Analysis]:
+) -> Iterator[Analysis | ModelError]:
     """Analyses in input order. ``workers > 1`` spreads batches over processes.
 
     With ``keep_going``, an article whose analysis fails yields a
@@ -82,11 +96,15 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
-def _analyze_batch_list(articles: Sequence[Article], keep_going: bool = False) -> list[Analysis]:
+def _analyze_batch_list(
+    articles: Sequence[Article], keep_going: bool = False
+) -> list[Analysis | ModelError]:
     return list(_analyze_batch(articles, keep_going))
 
 
-def _analyze_batch(articles: Sequence[Article], keep_going: bool = False) -> Iterator[Analysis]:
+def _analyze_batch(
+    articles: Sequence[Article], keep_going: bool = False
+) -> Iterator[Analysis | ModelError]:
     nlp = load_nlp()
     bodies = [a.text[a.body_start :] for a in articles]
     # ingest caps an article's size (COUNTERPOINT_MAX_ARTICLE_CHARS); what it let through
@@ -94,7 +112,7 @@ def _analyze_batch(articles: Sequence[Article], keep_going: bool = False) -> Ite
     nlp.max_length = max([nlp.max_length, *(len(b) + 1 for b in bodies)])
     docs = list(nlp.pipe(bodies, batch_size=16))
     leads = [lead_text(a, doc) for a, doc in zip(articles, docs)]
-    vectors = default_embedder().encode(leads) if articles else []
+    vectors = default_embedder().encode(leads) if articles else ()
     # The sentences that may hold a loaded word, encoded once for the model's reading of
     # context; COUNTERPOINT_LOADED_CONTEXT=off skips that (faster, fewer loaded words found).
     model = default_model()

@@ -114,7 +114,9 @@ SPEECH = {"say", "tell", "report", "add", "state", "announce", "claim", "write",
 
 
 def _claim(text, start, end, index, head, attributions) -> Claim:
-    predicate, negated, modal, agents, patients = "", False, None, (), ()
+    predicate, negated, modal = "", False, None
+    agents: tuple[str, ...] = ()
+    patients: tuple[str, ...] = ()
     if head is not None and head.lemma_.lower() in SPEECH:
         content = [c for c in head.children if c.dep_ in ("ccomp", "xcomp")]
         head = content[0] if content else head

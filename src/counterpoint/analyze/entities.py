@@ -49,7 +49,7 @@ def find_mentions(doc, *, offset: int, sentence_of) -> list[Mention]:
     """Mentions of people, organisations and places, with introduced aliases linked."""
     text = doc.text
     spans: dict[tuple[int, int], str] = {}
-    taken = set()
+    taken: set[int] = set()
     for ent in doc.ents:
         taken.update(range(ent.start, ent.end))
     for ent in doc.ents:

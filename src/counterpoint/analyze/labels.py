@@ -20,7 +20,7 @@ from __future__ import annotations
 from counterpoint.analyze.loaded import LoadedModel, default_model
 from counterpoint.analyze.voice import quotations, voice_of
 from counterpoint.lexicon import ACTION_TERMS, ACTOR_TERMS, EVENT_TERMS, is_designation, is_loaded
-from counterpoint.model import Attribution, Label, Mention, Span
+from counterpoint.model import Attribution, Label, LabelKind, Mention, Span
 
 _TERM_TAGS = {"NOUN", "PROPN", "ADJ", "VERB"}
 # Nouns a designation can head: "terrorist group", "rebel forces", "terror attacks".
@@ -93,7 +93,7 @@ def find_labels(
     quotes = quotations(doc.text, doc=doc)
     scores = model.word_scores(doc, states=states)
 
-    def label(span, kind: str) -> Label:
+    def label(span, kind: LabelKind) -> Label:
         start, end = offset + span.start_char, offset + span.end_char
         voicing = voice_of(
             span.start_char, span.end_char, text=doc.text, quotes=quotes,
@@ -156,7 +156,7 @@ def _outside(doc, start: int, end: int, used: set[int]):
         part = []
 
 
-def _kind(token) -> str | None:
+def _kind(token) -> LabelKind | None:
     lemma = token.lemma_.lower()
     lower = token.lower_
     if token.pos_ == "VERB":

@@ -13,7 +13,7 @@ import re
 import warnings
 from datetime import date, datetime, timedelta
 
-from counterpoint.model import TimeExpression
+from counterpoint.model import Granularity, TimeExpression
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -34,7 +34,7 @@ _MONTH_YEAR = re.compile(
 _WEEKDAY = re.compile(r"\b(?:(last|this|on)\s+)?(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
 
 
-def resolve(text: str, published: date | None) -> tuple[date | None, str]:
+def resolve(text: str, published: date | None) -> tuple[date | None, Granularity]:
     """The day (or first day of the period) ``text`` refers to, and its granularity."""
     key = " ".join(text.lower().replace("’", "'").split())
     key = re.sub(r"^(the|on|in|since|by|from|until)\s+", "", key)
@@ -80,7 +80,7 @@ def _parse_absolute(text: str, published: date | None) -> date | None:
         return None
     import dateparser
 
-    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
+    settings: dict[str, object] = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
     if published is None and not re.search(r"\b(?:1[89]|20)\d\d\b", text):
         return None  # "28 November" with no publication date: the year is unknown
     if published is not None:
@@ -139,7 +139,8 @@ def _looks_temporal(text: str) -> bool:
 def event_date(times: list[TimeExpression], lead_end: int, published: date | None) -> date | None:
     """The day the happening most likely took place: the first dated day in the lead."""
     for time in times:
-        dated = time.start < lead_end and time.granularity == "day" and time.value is not None
-        if dated and (published is None or time.value <= published):
+        if time.start >= lead_end or time.granularity != "day" or time.value is None:
+            continue
+        if published is None or time.value <= published:
             return time.value
     return published

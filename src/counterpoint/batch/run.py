@@ -170,7 +170,7 @@ def store_output(db: str | os.PathLike[str], files: Sequence[Path], events: list
     """Put the batch's articles, analyses and events into the database ``db``."""
     from counterpoint.store import Store
 
-    with Store(db) as store:
+    with Store(os.fspath(db)) as store:
         store.add_many((article_of(row), analysis_of(row)) for row in iter_rows(files))
         ours = {a for e in events for a in e.article_ids}
         kept = []

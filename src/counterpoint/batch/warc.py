@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from counterpoint.errors import InputError
@@ -91,7 +92,7 @@ def cut_member(path: Path, *, chunk: int = 1 << 20) -> int | None:
     return None if position == start else start
 
 
-def _responses(path: Path) -> Iterator[tuple[int, str | None, object, str | None, bytes]]:
+def _responses(path: Path) -> Iterator[tuple[int, str | None, date | None, str | None, bytes]]:
     """(offset, target URL, fetch date, charset, body) of each HTTP 200 HTML response."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 

@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 from counterpoint.compare.figures import VAGUE_RANGES, WHAT, admits, group_key, same_group
-from counterpoint.model import Analysis, Difference, Ref, Span
+from counterpoint.model import Analysis, Difference, DifferenceKind, Ref, Span
 
 AGENT_TYPES = ("ORG", "PERSON", "NORP", "GPE")
 _AGENT = re.compile(
@@ -110,7 +111,7 @@ def differences(
     ):
         values = finder(members, analyses, entity_of)
         if values:
-            found.append(Difference(kind=kind, values=values))
+            found.append(Difference(kind=cast(DifferenceKind, kind), values=values))
     return tuple(found)
 
 
@@ -262,8 +263,8 @@ def _agent(members, analyses, entity_of) -> tuple[Ref, ...]:
                 verbs.setdefault(found.group("verb").lower(), []).append(last)
             else:
                 last = None
-    verbs = {v for found in runs.values() for v in found}
-    for verb in sorted(verbs):
+    all_verbs = {v for found in runs.values() for v in found}
+    for verb in sorted(all_verbs):
         agents = {
             a: [m for run in found[verb] for m in run] for a, found in runs.items() if verb in found
         }

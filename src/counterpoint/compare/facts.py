@@ -30,7 +30,7 @@ import numpy as np
 
 from counterpoint.compare.details import OUTCOMES, describe, differences
 from counterpoint.compare.same import Models, Unit, default_models, event_rows, same_act, unit
-from counterpoint.model import Analysis, Article, Claim, Fact, Ref, stable_id
+from counterpoint.model import Analysis, Article, Claim, Fact, Ref, Status, stable_id
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 """Texts -> unit vectors, one row per text."""
@@ -213,6 +213,7 @@ def _fact(event_id: str, group, articles, analyses, entity_of, copies) -> Fact:
     reports = tuple(_report(m) for m in members)
     independent = {copies.get(r.article, r.article) for r in reports}
     found = differences(members, analyses, entity_of) if len(independent) > 1 else ()
+    status: Status
     if len(independent) == 1:
         status = "single_source"
     else:

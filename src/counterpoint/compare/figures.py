@@ -25,7 +25,15 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
-from counterpoint.model import Analysis, Article, Attribution, Figure, FigureGroup, FigureReport
+from counterpoint.model import (
+    Analysis,
+    Article,
+    Attribution,
+    Figure,
+    FigureGroup,
+    FigureReport,
+    Status,
+)
 
 ROLES = {
     "soldier": "soldier",
@@ -239,6 +247,7 @@ def _figure_group(
     articles = {r.article for r in reports}
     bounds = [admits(r.qualifier, r.value) for r in reports]
     fits = max(low for low, _ in bounds) <= min(high for _, high in bounds)
+    status: Status
     if len(articles) == 1:
         status = "single_source"
     else:

@@ -103,14 +103,14 @@ def _checked(url: str, allowed: tuple[Network, ...], *, source: str) -> tuple[st
     except (OSError, ValueError, UnicodeError) as exc:
         raise InputError(f"cannot find the host {host!r} ({exc}); check the address",
                          source=source) from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in found]
     for address in addresses:
         refused = _refused(address, allowed)
         if refused:
             raise InputError(f"refused: {host} is {address}, {refused}; only public web pages "
                              "are fetched", source=source)
-    address = str(addresses[0])
-    netloc = f"[{address}]" if ":" in address else address
+    first = str(addresses[0])
+    netloc = f"[{first}]" if ":" in first else first
     if parts.port:
         netloc += f":{parts.port}"
     header = host if not parts.port else f"{host}:{parts.port}"

@@ -144,7 +144,7 @@ def _check_shape(raw: bytes, fail: _Fail) -> None:
     handed input that exhausts the stack or the integer limits."""
     bare = _STRINGS.sub(b'""', raw)
     if (found := _LONG_NUMBER.search(bare)) is not None:
-        digits = len(re.match(rb"\d+", bare[found.start():]).group())
+        digits = len(found.group())
         raise fail(
             f"a number of {digits:,} digits; numbers of more than {MAX_DIGITS} digits are "
             "refused: write it as a string"

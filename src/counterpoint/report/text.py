@@ -8,6 +8,7 @@ No events.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from rich import box
@@ -101,7 +102,7 @@ def _overview(event: EventView) -> RenderableType:
     return Group(_key_values(rows), Text(), table)
 
 
-def _bullets(items: list[RenderableType], *, marker: str = "•") -> Table:
+def _bullets(items: Sequence[RenderableType], *, marker: str = "•") -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")

@@ -7,6 +7,7 @@ shared with the HTML pages.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -284,7 +285,8 @@ async def _submission_of(form) -> Submission:
             raise ApiError(422, "invalid_request", f"{name}: longer than 2000 characters")
     if len(fields["text"]) > MAX_TEXT_CHARS:
         raise ApiError(413, "too_large", f"text: longer than {MAX_TEXT_CHARS:,} characters")
-    pasted, urls = (), ()
+    pasted: tuple[Pasted, ...] = ()
+    urls: tuple[str, ...] = ()
     if fields["text"].strip():
         pasted = (
             Pasted(
@@ -301,7 +303,7 @@ async def _submission_of(form) -> Submission:
                       outlet=fields["outlet"] or None)
 
 
-def validation_message(errors: list[dict]) -> str:
+def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
     """``field: what is wrong`` for each problem pydantic found."""
     parts = []
     for error in errors[:5]:

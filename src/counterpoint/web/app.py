@@ -84,7 +84,7 @@ def create_app(db: str, *, host: str = "127.0.0.1", token: str | None = None,
     app.include_router(views.router)
     app.add_api_route("/static/{name}", static_file, include_in_schema=False)
     _handle_errors(app)
-    app.openapi = lambda: _openapi(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI documents this
     app.add_middleware(Guard, token=token)
     hosts = _allowed_hosts(host)
     if hosts is not None:

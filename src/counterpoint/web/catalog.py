@@ -271,7 +271,7 @@ def _profile(entity_id: str, appearances: list[tuple[Comparison, Entity]]) -> di
     main = next(e for _, e in appearances if e.id == entity_id)
     names = {n for _, e in appearances for n in (e.name, *e.aliases)}
     labels: dict[tuple, dict] = {}
-    events = []
+    events: list[dict] = []
     for comparison, entity in appearances:
         outlet_of = {a.id: a.outlet for a in comparison.articles}
         dates = sorted(a.published.isoformat() for a in comparison.articles if a.published)

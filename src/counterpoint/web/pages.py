@@ -130,8 +130,7 @@ def _attribution_marks(article_id: str, analysis: Analysis) -> list[Mark]:
 
 def figure_chart(figure: _view.FigureView, outlet_colours: dict[str, int]) -> dict[str, Any]:
     """Positions (0–100 %) of each report's value on an axis from 0 to the largest value."""
-    values = [_value(r.value) for r in figure.reports]
-    values = [v for v in values if v is not None]
+    values = [v for v in (_value(r.value) for r in figure.reports) if v is not None]
     top = max(values, default=0) or 1
     low, high = (min(values), max(values)) if values else (0, 0)
     return {

@@ -7,6 +7,7 @@ article offset is added only when the final records are made.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from counterpoint.analyze.attribution.quotes import PARAGRAPH, find_quotes
@@ -86,7 +87,7 @@ class Context:
         clipped = (self.trim(max(a, lo), min(b, hi)) for a, b in ranges if a < hi and lo < b)
         return [r for r in clipped if r]
 
-    def without(self, outer: Range, holes: list[Range] = ()) -> list[Range]:
+    def without(self, outer: Range, holes: Sequence[Range] = ()) -> list[Range]:
         """``outer`` minus the ``holes``, trimmed, as a list of ranges."""
         pieces, start = [], outer[0]
         for h0, h1 in sorted(holes):
