@@ -83,6 +83,14 @@ def test_a_run_where_everything_failed_says_so(runner, tmp_path):
     assert "1 input(s) failed; no article went through." in result.stderr
 
 
+def test_an_error_shows_square_brackets_as_written(runner, tmp_path):
+    # a file name (or an install hint like counterpoint[ray]) is text, never terminal markup
+    (tmp_path / "[bold]notes.txt").write_text("")
+    result = runner.invoke(main, ["compare", str(tmp_path / "[bold]notes.txt")])
+    assert result.exit_code == 1
+    assert "[bold]notes.txt" in result.stderr
+
+
 def test_usage_errors_exit_2(runner):
     assert runner.invoke(main, ["compare"]).exit_code == 2
     assert runner.invoke(main, ["compare", str(EXAMPLES), "--format", "pdf"]).exit_code == 2

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 something failed (each failure named on stderr),
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -16,12 +17,14 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
 from counterpoint import pipeline
 from counterpoint.errors import CounterpointError, InputError, StoreError
+from counterpoint.model import Article
 from counterpoint.report import FORMATS, render
 from counterpoint.report._view import date_span
 from counterpoint.report.json import SCHEMA_VERSION, event_listing
@@ -131,7 +134,8 @@ def ingest_command(inputs, db, outlet, allow_fetch, workers) -> None:
     paths = [Path(i) for i in inputs if i not in urls]
     with _failing_nicely(), _open(_db(db)) as store, _progress() as progress:
         allowed = networks(allow_fetch)
-        fetched, failures = [], []
+        fetched: list[Article] = []
+        failures: list[InputError] = []
         for url in urls:
             progress("fetching", len(fetched) + len(failures), len(urls))
             try:
@@ -188,7 +192,7 @@ def batch_command(inputs, out, engine, address, workers, device, db, outlet) -> 
             progress=lambda p: update("shards", p.shards_done, p.shards_total),
         )
     for failure in report.errors[:20]:
-        err.print(f"[red]error:[/red] {failure}", markup=True, highlight=False, soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(str(failure))}", markup=True, highlight=False, soft_wrap=True)
     if report.errors:
         err.print(f"{len(report.errors)} bad record(s), all listed in {out / 'errors.jsonl'}")
     err.print(
@@ -241,7 +245,6 @@ def events_command(db, fmt, limit, search, outlet, since, until, min_sources) ->
       counterpoint events --search earthquake --limit 10
       counterpoint events --since 2024-11-01 --min-sources 2
     """
-    import json
 
     with _failing_nicely(), _open(_db(db), existing=True) as store:
         events, total = store.find_events(
@@ -297,6 +300,20 @@ def show_command(event_id, fmt, output, db) -> None:
     with _failing_nicely(), _open(_db(db), existing=True) as store:
         comparison = pipeline.compare_event(store, event_id)
     _write(render([comparison], fmt, width=_width()), output)
+
+
+@main.command("schema")
+@output_option
+def schema_command(output) -> None:
+    """Print the JSON Schema of what `--format json` and the JSON API give.
+
+    \b
+    Example:
+      counterpoint schema --output counterpoint.schema.json
+    """
+    from counterpoint.report.schema import json_schema
+
+    _write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", output)
 
 
 @main.command("serve")
@@ -355,7 +372,7 @@ def _failing_nicely():
     try:
         yield
     except CounterpointError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False)
         sys.exit(1)
 
 
@@ -381,7 +398,7 @@ def _report_failures(failures, *, processed: int) -> None:
     """Each failure, then how many failed and how many articles (``processed``) went
     through."""
     for failure in failures:
-        err.print(f"[red]error:[/red] {failure}", markup=True, highlight=False, soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(str(failure))}", markup=True, highlight=False, soft_wrap=True)
     if failures:
         rest = ("no article went through" if not processed else
                 f"{processed} article{'s' if processed > 1 else ''} went through")
