@@ -364,6 +364,30 @@ def test_ingest_json_then_again_changes_nothing(fresh):
     assert again["report"]["added"] == [] and again["report"]["known"] == job["report"]["added"]
 
 
+def test_what_was_sent_is_sent_again_until_the_store_changes(fresh, monkeypatch):
+    catalog = fresh.app.state.catalog
+    (row,) = fresh.get("/api/events").json()["events"]
+    urls = ["/api/events", f"/api/events/{row['id']}", f"/events/{row['id']}", "/"]
+    first = [fresh.get(url) for url in urls]
+    assert all(r.status_code == 200 for r in first)
+
+    def read(*args, **kwargs):
+        raise AssertionError("a kept body was made again")
+
+    monkeypatch.setattr(catalog, "find", read)
+    monkeypatch.setattr(catalog, "comparison", read)
+    again = [fresh.get(url) for url in urls]
+    assert [r.content for r in again] == [r.content for r in first]
+    assert [r.headers["content-type"] for r in again] == [r.headers["content-type"] for r in first]
+    monkeypatch.undo()
+    article = {"text": "Floods closed the main road to Porto on Tuesday, the mayor said.",
+               "outlet": "Lusa", "published": "2024-12-03"}
+    assert fresh.post("/api/articles?wait=true", json={"articles": [article]}).status_code == 200
+    assert len(catalog.bodies) == 0  # the ingest changed the store: nothing kept is current
+    assert fresh.get("/api/events").json()["total"] == 2
+    assert "Porto" in fresh.get("/").text
+
+
 def test_ingest_runs_in_the_background_and_reports_progress(fresh):
     response = fresh.post("/api/articles", json={"articles": [
         {"text": "Floods closed the main road to Porto on Tuesday, the mayor said.",

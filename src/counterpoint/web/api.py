@@ -11,8 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Annotated, Any
 
+import msgspec
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from counterpoint.report.json import to_document
@@ -96,7 +97,7 @@ router = APIRouter(prefix="/api", responses=ERRORS)
 
 
 @router.get("/events", summary="Search and list events, newest first")
-def list_events(
+async def list_events(
     request: Request,
     q: Annotated[str | None, Query(max_length=MAX_FIELD, description="words in the text")] = None,
     entity: Annotated[str | None, Query(max_length=MAX_FIELD, description="id or name")] = None,
@@ -108,21 +109,32 @@ def list_events(
     ] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> dict:
+) -> Response:
     query = event_query(q, entity, outlet, since, until, min_sources, page, per_page)
-    found = request.app.state.catalog.find(query)
-    return {
-        "events": found.rows,
-        "total": found.total,
-        "page": query.page,
-        "per_page": query.per_page,
-        "pages": found.pages,
-    }
+    catalog = request.app.state.catalog
+
+    def make() -> tuple[bytes, bool]:
+        found = catalog.find(query)
+        return msgspec.json.encode({
+            "events": found.rows,
+            "total": found.total,
+            "page": query.page,
+            "per_page": query.per_page,
+            "pages": found.pages,
+        }), True
+
+    return json_body(await catalog.bodies.get(("api/events", query), make))
 
 
 @router.get("/events/{event_id}", summary="One event's comparison (the DESIGN.md JSON document)")
-def get_event(request: Request, event_id: str) -> dict:
-    return to_document([request.app.state.catalog.comparison(_id(event_id))])
+async def get_event(request: Request, event_id: str) -> Response:
+    catalog = request.app.state.catalog
+    event_id = _id(event_id)
+
+    def make() -> tuple[bytes, bool]:
+        return msgspec.json.encode(to_document([catalog.comparison(event_id)])), True
+
+    return json_body(await catalog.bodies.get(("api/event", event_id), make))
 
 
 @router.get(
@@ -182,6 +194,11 @@ def get_job(request: Request, job_id: str) -> dict:
 
 
 # --- request helpers shared with the pages ---------------------------------------------------
+
+
+def json_body(body: bytes) -> Response:
+    """A finished JSON body as the response (FastAPI would encode a dict once more)."""
+    return Response(body, media_type="application/json")
 
 
 def _id(value: str) -> str:

@@ -28,6 +28,8 @@ from counterpoint.report.json import event_listing
 from counterpoint.resolve import resolve
 from counterpoint.store import Store
 
+from .responses import Bodies
+
 CACHED_COMPARISONS = 256
 INDEX_ARTICLES = 2_000
 """The entity index reads the analyses of the events of about this many articles at a time
@@ -110,6 +112,8 @@ class Catalog:
         self._index: EntityIndex | None = None
         self._index_lock = threading.Lock()  # one build of the entity index at a time
         self._changes = 0  # how many ingests have changed the store
+        self.bodies = Bodies()
+        """Finished JSON and pages, until the store changes (see :mod:`.responses`)."""
 
     def close(self) -> None:
         with self._lock:
@@ -122,6 +126,7 @@ class Catalog:
         with self._lock:
             self._index = None
             self._changes += 1
+        self.bodies.clear()
 
     # --- events ----------------------------------------------------------------------
 

@@ -44,8 +44,11 @@ def environment() -> jinja2.Environment:
 
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    html = environment().get_template(name).render(**context)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html(name, **context), status_code=status)
+
+
+def html(name: str, **context: Any) -> str:
+    return environment().get_template(name).render(**context)
 
 
 def _dates(date_range: Any) -> str:
@@ -54,7 +57,7 @@ def _dates(date_range: Any) -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-def events_page(
+async def events_page(
     request: Request,
     q: Annotated[str | None, Query(max_length=MAX_FIELD)] = None,
     entity: Annotated[str | None, Query(max_length=MAX_FIELD)] = None,
@@ -66,20 +69,27 @@ def events_page(
 ) -> HTMLResponse:
     catalog = request.app.state.catalog
     query = event_query(q, entity, outlet, since, until, min_sources, page, 20)
-    # the agreement bars the page does not have at hand are fetched by the page itself
-    found = catalog.find(query, compare=False)
-    return render(
-        "events.html.j2",
-        nav="events",
-        title="Events",
-        found=found,
-        query=query,
-        outlets=catalog.outlets(),
-        searching=any(
-            (query.text, query.entity, query.outlet, query.since, query.until, query.min_sources)
-        ),
-        page_url=lambda number: _page_url(query, number),
-    )
+
+    def make() -> tuple[bytes, bool]:
+        # the agreement bars the page does not have at hand are fetched by the page itself;
+        # a page still waiting for one is made again for the next reader
+        found = catalog.find(query, compare=False)
+        page = html(
+            "events.html.j2",
+            nav="events",
+            title="Events",
+            found=found,
+            query=query,
+            outlets=catalog.outlets(),
+            searching=any(
+                (query.text, query.entity, query.outlet, query.since, query.until,
+                 query.min_sources)
+            ),
+            page_url=lambda number: _page_url(query, number),
+        )
+        return page.encode(), all(row["facts"] is not None for row in found.rows)
+
+    return HTMLResponse(await catalog.bodies.get(("page/events", query), make))
 
 
 def _page_url(query: EventQuery, number: int) -> str:
@@ -97,11 +107,17 @@ def _page_url(query: EventQuery, number: int) -> str:
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
-def event_page(request: Request, event_id: str) -> HTMLResponse:
+async def event_page(request: Request, event_id: str) -> HTMLResponse:
     catalog = request.app.state.catalog
-    comparison = catalog.comparison(event_id[:100])
-    page = pages.event_page(comparison, catalog.analyses(comparison.event.article_ids))
-    return render("event.html.j2", nav="events", title=page["view"].title, page=page)
+    event_id = event_id[:100]
+
+    def make() -> tuple[bytes, bool]:
+        comparison = catalog.comparison(event_id)
+        page = pages.event_page(comparison, catalog.analyses(comparison.event.article_ids))
+        body = html("event.html.j2", nav="events", title=page["view"].title, page=page)
+        return body.encode(), True
+
+    return HTMLResponse(await catalog.bodies.get(("page/event", event_id), make))
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
