@@ -40,10 +40,10 @@ class Bodies:
         still being worked out is not)."""
         with self._lock:
             generation = self.generation
-            body = self._kept.get(key)
-            if body is not None:
+            kept = self._kept.get(key)
+            if kept is not None:
                 self._kept.move_to_end(key)
-                return body
+                return kept
         body, keep = await run_in_threadpool(make)
         if keep and len(body) <= self.max_bytes // 8:
             with self._lock:
