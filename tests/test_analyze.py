@@ -192,6 +192,18 @@ def test_in_an_undated_article_a_figure_beside_a_named_year_is_background():
     assert [f.scope for f in dated] == ["event", "event"]
 
 
+def test_a_month_is_dated_by_the_day_an_undated_article_names():
+    text = ("A gunman shot three people at an office building on April 10, 2007, police said. "
+            "In February, a gunman killed five people at a mall. In early March, a gunman "
+            "wounded two people at a printing plant.")
+    # February is weeks before the day the article names; early March within 45 days of it
+    assert [(f.value, f.scope) for f in run(text, published=None).figures] == [
+        (3, "event"), (5, "background"), (2, "event")]
+    # a month alone, with no day to go by, is the news of a monthly count, not history
+    count = run("In July, border agents apprehended 212,672 people.", published=None)
+    assert [f.scope for f in count.figures] == ["event"]
+
+
 @pytest.mark.parametrize(
     ("text", "value", "qualifier", "what", "who"),
     [

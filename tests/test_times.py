@@ -156,3 +156,12 @@ def test_day_and_month_without_year_or_publication_has_no_value():
 def test_words_without_a_date_have_no_value(text):
     value, _ = resolve(text, FRIDAY)
     assert value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("early March", date(2024, 3, 1)), ("mid-October", date(2024, 10, 1)),
+     ("late December", date(2023, 12, 1)), ("in early 2019", date(2019, 1, 1))],
+)
+def test_a_part_of_a_month_or_year_is_dated_by_its_start(text, expected):
+    assert resolve(text, FRIDAY)[0] == expected

@@ -21,6 +21,7 @@ import math
 import re
 from dataclasses import replace
 
+from counterpoint.analyze.times import resolve
 from counterpoint.model import Figure, Span
 
 WORD_NUMBERS = {
@@ -306,7 +307,9 @@ def mark_background(figures, sentences, times, published) -> list[Figure]:
 
     With no date at all to go by (``published`` None: the article names no day either), a
     sentence that names a year ("in December 2003", "the 2005 quake") is taken to tell of
-    another time: the article's own news would have named its day."""
+    another time: the article's own news would have named its day. A month alone is not
+    ("In July, 212,672 people were apprehended" is the news of a monthly count); with a day
+    to go by, it is dated by that day ("In February", in an article that names April 10)."""
     out = []
     for figure in figures:
         sentence = sentences[figure.sentence] if figure.sentence < len(sentences) else None
@@ -328,11 +331,16 @@ def _standing(figure, sentence) -> bool:
 
 def _tells_past(sentence, times, published) -> bool:
     for time in times:
-        if sentence.start <= time.start < sentence.end and time.value is not None:
-            if published is None and _YEAR.search(time.text):
-                return True  # undated: a named year is history (see mark_background)
-            if published is not None and (published - time.value).days > BACKGROUND_DAYS:
-                return True
+        if not sentence.start <= time.start < sentence.end:
+            continue
+        if published is None and _YEAR.search(time.text):
+            return True  # undated: a named year is history (see mark_background)
+        # a time the article could not date by itself is dated by the day it names
+        value = time.value if time.value is not None or published is None \
+            else resolve(time.text, published)[0]
+        if published is not None and value is not None \
+                and (published - value).days > BACKGROUND_DAYS:
+            return True
     for match in _PAST.finditer(sentence.text):
         years = [int(y) for y in re.findall(r"(?:19|20)\d\d", match.group(0))]
         if not years or published is None or min(years) < published.year:

@@ -38,6 +38,7 @@ def resolve(text: str, published: date | None) -> tuple[date | None, Granularity
     """The day (or first day of the period) ``text`` refers to, and its granularity."""
     key = " ".join(text.lower().replace("’", "'").split())
     key = re.sub(r"^(the|on|in|since|by|from|until)\s+", "", key)
+    key = re.sub(r"^(early|mid|late)[- ]", "", key)  # early March: a part of March
     weekday = _WEEKDAY.search(key)
     if weekday and published is not None:
         target = WEEKDAYS.index(weekday.group(2).lower())
