@@ -558,15 +558,24 @@ def test_a_duplicate_id_with_another_text_names_both_lines(tmp_path: Path) -> No
     assert failure.line == 2 and "line 1" in str(failure)
 
 
-def test_an_article_over_the_size_limit_is_refused_with_the_setting(tmp_path, monkeypatch):
-    monkeypatch.setenv("COUNTERPOINT_MAX_ARTICLE_CHARS", "1000")
+def test_an_article_over_the_size_limit_is_refused_with_the_setting(tmp_path):
     big = write(tmp_path, "big.txt", "word " * 400)
     small = write(tmp_path, "small.txt", "The mayor opened a bridge on Monday.")
-    result = read_paths([big, small])
+    result = read_paths([big, small], max_article_chars=1000)
     assert [a.source for a in result.articles] == [str(small)]
     [failure] = result.failures
     assert "2,000 characters, over the limit of 1,000" in str(failure)
     assert "COUNTERPOINT_MAX_ARTICLE_CHARS" in str(failure)
+    assert read_paths([big]).articles  # the default limit, 1,000,000, lets it through
+
+
+def test_a_jsonl_line_over_the_size_limit_is_refused_alone(tmp_path):
+    lines = [{"text": "word " * 400}, {"text": "The mayor opened a bridge on Monday."}]
+    path = write(tmp_path, "feed.jsonl", "".join(json.dumps(r) + "\n" for r in lines))
+    result = read_paths([path], max_article_chars=1000)
+    assert [a.text for a in result.articles] == [lines[1]["text"]]
+    [failure] = result.failures
+    assert failure.line == 1 and "over the limit of 1,000" in str(failure)
 
 
 def test_a_gzip_bomb_is_refused_by_its_inflated_size(tmp_path: Path) -> None:

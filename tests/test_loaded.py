@@ -120,10 +120,10 @@ PTC_FLOOR = 0.24
 
 
 @pytest.mark.parametrize("setting", ["on", "off"])
-def test_the_analysis_reads_context_unless_told_not_to(monkeypatch, setting):
-    monkeypatch.setenv("COUNTERPOINT_LOADED_CONTEXT", setting)
+def test_the_analysis_reads_context_unless_told_not_to(setting):
     text = "Republicans lashed out at the senator on Monday over his disgusting sham."
-    labels = next(iter(analyze_many([article_from_text(text, source="t", outlet="t")]))).labels
+    article = article_from_text(text, source="t", outlet="t")
+    labels = next(iter(analyze_many([article], loaded_context=setting == "on"))).labels
     assert any(label.kind == "loaded" for label in labels)
     doc = load_nlp()(text)
     scores = default_model().word_scores(doc, states=False if setting == "off" else None)

@@ -24,6 +24,7 @@ from tests.conftest import EXAMPLES
 import counterpoint.web.app as web_app
 from counterpoint import pipeline
 from counterpoint.cli import main
+from counterpoint.config import Settings
 from counterpoint.errors import InputError, StoreError
 from counterpoint.ingest.fetch import fetch, networks
 from counterpoint.model import Entity
@@ -669,6 +670,17 @@ def test_highlight_keeps_the_text_and_marks_every_span(text, raw):
         pieces = re.findall(rf'<span class="[^"]*" [^>]*data-{mark.kind}="[^"]*\b{mark.key}\b[^"]*"'
                             rf'[^>]*>([^<]*)</span>', markup)
         assert html.unescape("".join(pieces)) == text[mark.start:mark.end]
+
+
+def test_the_ingests_of_the_web_app_take_its_settings(tmp_path):
+    app = create_app(str(tmp_path / "news.duckdb"), settings=Settings(max_article_chars=40))
+    article = {"text": "Rain fell in Oslo on Monday, officials said in a statement.",
+               "outlet": "Nordic"}
+    with TestClient(app, base_url=BASE) as client:
+        job = client.post("/api/articles?wait=true", json={"articles": [article]}).json()["job"]
+    assert job["state"] == "failed" and job["report"]["added"] == []
+    (failure,) = job["report"]["failures"]
+    assert "over the limit of 40" in failure["message"]
 
 
 def test_a_pasted_text_takes_its_headline_as_title_unless_one_is_given():

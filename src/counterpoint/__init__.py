@@ -7,7 +7,8 @@ quick)::
     comparisons, failures = compare_paths(["examples/"])
 
 :mod:`counterpoint.pipeline` runs the stages, :mod:`counterpoint.model` holds the records,
-:mod:`counterpoint.report` renders them; ``counterpoint --help`` is the command line.
+:mod:`counterpoint.report` renders them, :mod:`counterpoint.config` holds the settings;
+``counterpoint --help`` is the command line.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ _EXPORTS = {
     "Article": "counterpoint.model",
     "Comparison": "counterpoint.model",
     "Event": "counterpoint.model",
+    "Settings": "counterpoint.config",
     "Store": "counterpoint.store",
     "add_articles": "counterpoint.pipeline",
     "compare_event": "counterpoint.pipeline",
     "compare_paths": "counterpoint.pipeline",
     "ingest": "counterpoint.pipeline",
+    "load_settings": "counterpoint.config",
     "render": "counterpoint.report",
 }
 __all__ = ["__version__", *_EXPORTS]

@@ -2,13 +2,15 @@
 
 Data goes to stdout (or ``--output``), messages and progress to stderr.
 Exit codes: 0 success, 1 something failed (each failure named on stderr),
-2 usage error.
+2 usage error (a bad setting among them). Each command reads its settings once
+(:func:`counterpoint.config.load_settings`: a ``counterpoint.toml``, the
+``COUNTERPOINT_*`` variables, its flags) and passes them down; nothing below reads the
+environment.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sys
@@ -23,14 +25,14 @@ from rich.table import Table
 from rich.text import Text
 
 from counterpoint import pipeline
-from counterpoint.errors import CounterpointError, InputError, StoreError
+from counterpoint.config import DEFAULT_DB, DEFAULT_WORKERS, DEVICES, Settings, load_settings
+from counterpoint.errors import ConfigError, CounterpointError, InputError, StoreError
 from counterpoint.model import Article
 from counterpoint.report import FORMATS, render
 from counterpoint.report._view import date_span
 from counterpoint.report.json import SCHEMA_VERSION, event_listing
 from counterpoint.store import Store
 
-DEFAULT_DB = "counterpoint.duckdb"
 err = Console(stderr=True)
 
 db_option = click.option(
@@ -38,7 +40,7 @@ db_option = click.option(
     type=click.Path(dir_okay=False),
     default=None,
     help=f"Database file. compare: none (work in memory); other commands: ./{DEFAULT_DB}. "
-    "Also read from COUNTERPOINT_DB.",
+    "Also read from COUNTERPOINT_DB or counterpoint.toml.",
 )
 format_option = click.option(
     "--format",
@@ -58,16 +60,23 @@ output_option = click.option(
 workers_option = click.option(
     "--workers",
     type=click.IntRange(1, 64),
-    default=min(2, os.cpu_count() or 1),
-    show_default=True,
-    help="Processes that analyse articles in parallel.",
+    default=None,
+    help=f"Processes that analyse articles in parallel (default: {DEFAULT_WORKERS}). Also "
+    "read from COUNTERPOINT_WORKERS or counterpoint.toml.",
 )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="counterpoint")
-def main() -> None:
+@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None,
+              help="Settings file (TOML, a [counterpoint] table); default: the one "
+                   "COUNTERPOINT_CONFIG names, else ./counterpoint.toml where there is one.")
+def main(config: Path | None) -> None:
     """Compare how news outlets report the same event, fact by fact.
+
+    Settings come from counterpoint.toml, then COUNTERPOINT_* variables, then flags
+    (docs/configuration.md).
 
     \b
     Example:
@@ -94,10 +103,10 @@ def compare_command(paths, fmt, output, db, outlet, workers) -> None:
       counterpoint compare examples/
       counterpoint compare a.txt b.html --format json --output event.json
     """
-    db = db or os.environ.get("COUNTERPOINT_DB")
-    with _failing_nicely(), _open(db or ":memory:") as store, _progress() as progress:
+    settings = _settings(Settings(db=":memory:"), db=db, workers=workers)
+    with _failing_nicely(), _open(settings.db) as store, _progress() as progress:
         comparisons, failures = pipeline.compare_paths(
-            paths, store=store, outlet=outlet, workers=workers, progress=progress
+            paths, store=store, outlet=outlet, settings=settings, progress=progress
         )
     _report_failures(failures, processed=sum(len(c.articles) for c in comparisons))
     if comparisons:
@@ -130,28 +139,31 @@ def ingest_command(inputs, db, outlet, allow_fetch, workers) -> None:
     from counterpoint.ingest import read_paths
     from counterpoint.ingest.fetch import fetch_article, networks
 
+    settings = _settings(db=db, workers=workers)
+    limit = settings.max_article_chars
     urls = [i for i in inputs if re.match(r"https?://", i, re.IGNORECASE)]
     paths = [Path(i) for i in inputs if i not in urls]
-    with _failing_nicely(), _open(_db(db)) as store, _progress() as progress:
+    with _failing_nicely(), _open(settings.db) as store, _progress() as progress:
         allowed = networks(allow_fetch)
         fetched: list[Article] = []
         failures: list[InputError] = []
         for url in urls:
             progress("fetching", len(fetched) + len(failures), len(urls))
             try:
-                fetched.append(fetch_article(url, outlet=outlet, allowed=allowed))
+                fetched.append(fetch_article(url, outlet=outlet, allowed=allowed,
+                                             max_article_chars=limit))
             except InputError as exc:
                 failures.append(exc)
-        read = read_paths(paths, outlet=outlet) if paths else None
+        read = read_paths(paths, outlet=outlet, max_article_chars=limit) if paths else None
         report = pipeline.add_articles(
             [*fetched, *(read.articles if read else ())], store,
-            failures=[*failures, *(read.failures if read else ())], workers=workers,
+            failures=[*failures, *(read.failures if read else ())], settings=settings,
             progress=progress)
     _report_failures(report.failures, processed=len(report.article_ids))
     err.print(
         f"{len(report.added)} articles added, {len(report.known)} already stored; "
         f"{len(report.events)} {'event' if len(report.events) == 1 else 'events'} "
-        f"new or grown in {_db(db)}"
+        f"new or grown in {settings.db}"
     )
     sys.exit(1 if report.failures else 0)
 
@@ -166,8 +178,9 @@ def ingest_command(inputs, db, outlet, allow_fetch, workers) -> None:
 @click.option("--address", default=None,
               help="Ray cluster to run on (with --engine ray); default: start Ray here.")
 @workers_option
-@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True,
-              help="Where embeddings run; cuda needs onnxruntime-gpu and an NVIDIA GPU.")
+@click.option("--device", type=click.Choice(DEVICES), default=None,
+              help="Where embeddings run (default: cpu); cuda needs onnxruntime-gpu and an "
+                   "NVIDIA GPU. Also read from COUNTERPOINT_DEVICE or counterpoint.toml.")
 @click.option("--db", type=click.Path(dir_okay=False), default=None,
               help="Also store the articles and events in this database.")
 @click.option("--outlet", default=None,
@@ -183,12 +196,14 @@ def batch_command(inputs, out, engine, address, workers, device, db, outlet) -> 
       counterpoint batch crawl/CC-NEWS-*.warc.gz --out analysed/
       counterpoint batch shards/ --out analysed/ --engine ray --workers 8
     """
+    settings = _settings(workers=workers, device=device)  # batch --db: a copy, not the store
     with _failing_nicely(), _progress() as update:
         from counterpoint.batch import run_batch
 
         report = run_batch(
-            inputs, out, engine=engine, address=address, workers=workers, device=device,
-            db=db, outlet=outlet,
+            inputs, out, engine=engine, address=address, workers=settings.workers,
+            device=settings.device, loaded_context=settings.loaded_context,
+            max_article_chars=settings.max_article_chars, db=db, outlet=outlet,
             progress=lambda p: update("shards", p.shards_done, p.shards_total),
         )
     for failure in report.errors[:20]:
@@ -245,8 +260,8 @@ def events_command(db, fmt, limit, search, outlet, since, until, min_sources) ->
       counterpoint events --search earthquake --limit 10
       counterpoint events --since 2024-11-01 --min-sources 2
     """
-
-    with _failing_nicely(), _open(_db(db), existing=True) as store:
+    settings = _settings(db=db)
+    with _failing_nicely(), _open(settings.db, existing=True) as store:
         events, total = store.find_events(
             text=search,
             outlet=outlet,
@@ -297,8 +312,9 @@ def show_command(event_id, fmt, output, db) -> None:
     Example:
       counterpoint show evt_1a2b3c --format markdown
     """
-    with _failing_nicely(), _open(_db(db), existing=True) as store:
-        comparison = pipeline.compare_event(store, event_id)
+    settings = _settings(db=db)
+    with _failing_nicely(), _open(settings.db, existing=True) as store:
+        comparison = pipeline.compare_event(store, event_id, device=settings.device)
     _write(render([comparison], fmt, width=_width()), output)
 
 
@@ -338,15 +354,23 @@ def serve_command(db, host, port, token, allow_fetch) -> None:
     from counterpoint.ingest.fetch import networks
     from counterpoint.web import serve
 
+    settings = _settings(db=db)
     with _failing_nicely():
         allowed = networks(allow_fetch)
-        err.print(f"serving {_db(db)} on http://{host}:{port}/ (Ctrl-C stops)")
-        serve(_db(db), host=host, port=port, token=token, fetch_allowed=allowed,
-              say=err.print)
+        err.print(f"serving {settings.db} on http://{host}:{port}/ (Ctrl-C stops)")
+        serve(settings.db, host=host, port=port, token=token, fetch_allowed=allowed,
+              settings=settings, say=err.print)
 
 
-def _db(db: str | None) -> str:
-    return db or os.environ.get("COUNTERPOINT_DB") or DEFAULT_DB
+def _settings(defaults: Settings | None = None, **flags: object) -> Settings:
+    """This command's settings: ``defaults``, then the file that ``counterpoint --config``
+    names (or the usual one), the ``COUNTERPOINT_*`` variables, and the ``flags`` given
+    (None: not given). A bad value is a usage error naming where it came from."""
+    config = click.get_current_context().find_root().params.get("config")
+    try:
+        return load_settings(flags, config=config, defaults=defaults)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _width() -> int:

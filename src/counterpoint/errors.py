@@ -3,6 +3,7 @@
 ::
 
     CounterpointError            anything counterpoint raises on purpose
+    ├── ConfigError              a setting (file key, variable, flag) has a bad value
     ├── InputError               an input file, line or field cannot be used
     ├── ModelError               an NLP model is missing or failed to load
     ├── StoreError               the database file cannot be opened or written
@@ -16,6 +17,16 @@ from __future__ import annotations
 
 class CounterpointError(Exception):
     """The root of every error counterpoint raises on purpose."""
+
+
+class ConfigError(CounterpointError):
+    """A setting cannot be used. ``where`` names its source: the file and key, the
+    environment variable, or the flag (see :mod:`counterpoint.config`)."""
+
+    def __init__(self, message: str, *, where: str) -> None:
+        self.where = where
+        self.reason = message
+        super().__init__(f"{where}: {message}")
 
 
 class InputError(CounterpointError):

@@ -2,7 +2,9 @@
 
 This is the one module (beside the CLI and the server) that puts stages
 together. Every function takes a :class:`~counterpoint.store.Store`; the
-library never prints and never exits.
+library never prints and never exits. What a run is told (the device, the reading
+of loaded words in context, the article size limit, how many workers) comes in a
+:class:`~counterpoint.config.Settings`, and is handed down as arguments.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from counterpoint.analyze import analyze_many
 from counterpoint.analyze.embed import default_embedder
 from counterpoint.compare import compare, version
+from counterpoint.config import Settings
 from counterpoint.errors import CounterpointError, InputError
 from counterpoint.group import GroupSettings, Profile, profile
 from counterpoint.ingest import read_paths
@@ -55,16 +58,18 @@ def ingest(
     store: Store,
     *,
     outlet: str | None = None,
-    workers: int = 1,
+    workers: int | None = None,
+    settings: Settings | None = None,
     progress: Progress | None = None,
     compare_events: bool = True,
 ) -> IngestReport:
     """Read, analyse and store new articles, then place them in events and compare those
     (see :func:`add_articles`)."""
-    result = read_paths(paths, outlet=outlet)
+    settings = settings or Settings()
+    result = read_paths(paths, outlet=outlet, max_article_chars=settings.max_article_chars)
     return add_articles(
-        result.articles, store, failures=result.failures, workers=workers, progress=progress,
-        compare_events=compare_events,
+        result.articles, store, failures=result.failures, workers=workers, settings=settings,
+        progress=progress, compare_events=compare_events,
     )
 
 
@@ -73,7 +78,8 @@ def add_articles(
     store: Store,
     *,
     failures: Sequence[InputError] = (),
-    workers: int = 1,
+    workers: int | None = None,
+    settings: Settings | None = None,
     progress: Progress | None = None,
     compare_events: bool = True,
 ) -> IngestReport:
@@ -82,13 +88,19 @@ def add_articles(
     without ``compare_events``, and then made on first read).
 
     ``failures`` (inputs that could not be read) are passed through to the report.
+    ``settings`` (None: :class:`~counterpoint.config.Settings` ``()``) say how to analyse;
+    ``workers``, when given, overrides theirs.
     """
+    settings = settings or Settings()
     failures = list(failures)
     unique = list({a.id: a for a in articles}.values())
     stored = {a.id for a in unique if store.has_article(a.id)}
     new = [a for a in unique if a.id not in stored]
     added = []
-    analyses = analyze_many(new, workers=workers, keep_going=True)
+    analyses = analyze_many(
+        new, workers=settings.workers if workers is None else workers, keep_going=True,
+        loaded_context=settings.loaded_context, device=settings.device,
+    )
     for done, (article, analysis) in enumerate(zip(new, analyses), start=1):
         if progress:
             progress("analysing", done, len(new))
@@ -102,7 +114,7 @@ def add_articles(
             failures.append(InputError(str(exc), source=article.source))
     events = group_new(store, progress=progress)
     if compare_events:
-        compare_all(store, events, progress=progress)
+        compare_all(store, events, device=settings.device, progress=progress)
     return IngestReport(
         added=tuple(added),
         known=tuple(a.id for a in unique if a.id in stored),
@@ -185,9 +197,10 @@ def comparison_key(event: Event) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def compare_event(store: Store, event: Event | str) -> Comparison:
+def compare_event(store: Store, event: Event | str, *, device: str = "cpu") -> Comparison:
     """The comparison of one stored event (an :class:`Event` or its id): the stored one
-    when the event has not changed since, else made now and stored."""
+    when the event has not changed since, else made now (embeddings on ``device``) and
+    stored."""
     if isinstance(event, str):
         event = store.event(event)
     key = comparison_key(event)
@@ -197,17 +210,18 @@ def compare_event(store: Store, event: Event | str) -> Comparison:
     articles = {a.id: a for a in store.articles(event.article_ids)}
     analyses = store.analyses(event.article_ids)
     entities = resolve(event.id, analyses)
-    embedder = default_embedder(threads=COMPARE_THREADS)
+    embedder = default_embedder(threads=COMPARE_THREADS, device=device)
     comparison = compare(event, articles, analyses, entities, embed=embedder.encode)
     store.put_comparison(key, comparison, fact_counts(comparison))
     return comparison
 
 
-def compare_all(store: Store, events: Sequence[Event], *,
+def compare_all(store: Store, events: Sequence[Event], *, device: str = "cpu",
                 progress: Progress | None = None) -> None:
-    """Make and store the comparison of each of ``events`` that has none for its membership."""
+    """Make and store the comparison of each of ``events`` that has none for its membership
+    (embeddings on ``device``)."""
     for done, event in enumerate(events, start=1):
-        compare_event(store, event)
+        compare_event(store, event, device=device)
         if progress:
             progress("comparing", done, len(events))
 
@@ -228,14 +242,21 @@ def compare_paths(
     *,
     store: Store | None = None,
     outlet: str | None = None,
-    workers: int = 1,
+    workers: int | None = None,
+    settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[Comparison], tuple[InputError, ...]]:
-    """Ingest ``paths`` and compare every event that holds one of their articles."""
+    """Ingest ``paths`` and compare every event that holds one of their articles
+    (``settings`` and ``workers`` as for :func:`add_articles`; the store is the one given,
+    not ``settings.db``)."""
+    settings = settings or Settings()
     store = store or Store()
-    report = ingest(paths, store, outlet=outlet, workers=workers, progress=progress)
+    report = ingest(paths, store, outlet=outlet, workers=workers, settings=settings,
+                    progress=progress)
     wanted = set(report.article_ids)
     comparisons = [
-        compare_event(store, event) for event in store.events() if wanted & set(event.article_ids)
+        compare_event(store, event, device=settings.device)
+        for event in store.events()
+        if wanted & set(event.article_ids)
     ]
     return comparisons, report.failures

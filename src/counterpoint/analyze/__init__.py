@@ -40,13 +40,14 @@ def analyze(article: Article) -> Analysis:
 @overload
 def analyze_many(
     articles: Iterable[Article], *, workers: int = ..., batch_size: int = ...,
-    keep_going: Literal[False] = ...,
+    keep_going: Literal[False] = ..., loaded_context: bool = ..., device: str = ...,
 ) -> Iterator[Analysis]: ...
 
 
 @overload
 def analyze_many(
-    articles: Iterable[Article], *, workers: int = ..., batch_size: int = ..., keep_going: bool
+    articles: Iterable[Article], *, workers: int = ..., batch_size: int = ..., keep_going: bool,
+    loaded_context: bool = ..., device: str = ...,
 ) -> Iterator[Analysis | ModelError]: ...
 
 
@@ -56,26 +57,35 @@ def analyze_many(
     workers: int = 1,
     batch_size: int = 16,
     keep_going: bool = False,
+    loaded_context: bool = True,
+    device: str = "cpu",
 ) -> Iterator[Analysis | ModelError]:
     """Analyses in input order. ``workers > 1`` spreads batches over processes.
 
     With ``keep_going``, an article whose analysis fails yields a
     :class:`~counterpoint.errors.ModelError` naming it instead of stopping the run.
+    ``loaded_context=False`` leaves out the loaded-word tagger's reading of context (about
+    1.8 times as fast, fewer loaded words found); ``device`` is where the embeddings run
+    (``cpu`` or ``cuda``). Worker processes get both with each batch, as arguments.
     """
     articles = list(articles)
     if workers <= 1 or len(articles) < 2 * batch_size:
-        yield from _analyze_batch(articles, keep_going)
+        yield from _analyze_batch(articles, keep_going, loaded_context, device)
         return
     batches = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
-        for result in pool.map(_analyze_batch_list, batches, [keep_going] * len(batches)):
+    every = len(batches)
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_warm_up, initargs=(device,)
+    ) as pool:
+        for result in pool.map(_analyze_batch_list, batches, [keep_going] * every,
+                               [loaded_context] * every, [device] * every):
             yield from result
 
 
-def _warm_up() -> None:
+def _warm_up(device: str = "cpu") -> None:
     die_with_parent()
     load_nlp()
-    default_embedder()
+    default_embedder(device=device)
 
 
 def die_with_parent() -> None:
@@ -97,28 +107,31 @@ def die_with_parent() -> None:
 
 
 def _analyze_batch_list(
-    articles: Sequence[Article], keep_going: bool = False
+    articles: Sequence[Article], keep_going: bool = False, loaded_context: bool = True,
+    device: str = "cpu",
 ) -> list[Analysis | ModelError]:
-    return list(_analyze_batch(articles, keep_going))
+    return list(_analyze_batch(articles, keep_going, loaded_context, device))
 
 
 def _analyze_batch(
-    articles: Sequence[Article], keep_going: bool = False
+    articles: Sequence[Article], keep_going: bool = False, loaded_context: bool = True,
+    device: str = "cpu",
 ) -> Iterator[Analysis | ModelError]:
     nlp = load_nlp()
     bodies = [a.text[a.body_start :] for a in articles]
-    # ingest caps an article's size (COUNTERPOINT_MAX_ARTICLE_CHARS); what it let through
+    # ingest caps an article's size (the max_article_chars setting); what it let through
     # is read whole, past spaCy's default limit
     nlp.max_length = max([nlp.max_length, *(len(b) + 1 for b in bodies)])
     docs = list(nlp.pipe(bodies, batch_size=16))
     leads = [lead_text(a, doc) for a, doc in zip(articles, docs)]
-    vectors = default_embedder().encode(leads) if articles else ()
+    embedder = default_embedder(device=device)
+    vectors = embedder.encode(leads) if articles else ()
     # The sentences that may hold a loaded word, encoded once for the model's reading of
-    # context; COUNTERPOINT_LOADED_CONTEXT=off skips that (faster, fewer loaded words found).
+    # context; loaded_context=False skips that (faster, fewer loaded words found).
     model = default_model()
-    off = os.environ.get("COUNTERPOINT_LOADED_CONTEXT", "on").lower() in ("off", "0", "no")
-    reads_context = bool(model.context) or model.tagger is not None
-    states = model.context_states(docs) if reads_context and not off else [False] * len(docs)
+    reads_context = loaded_context and (bool(model.context) or model.tagger is not None)
+    states = (model.context_states(docs, embedder=embedder) if reads_context
+              else [False] * len(docs))
     for article, doc, vector, state in zip(articles, docs, vectors, states):
         try:
             yield _analyze_doc(article, doc, tuple(float(x) for x in vector), state)

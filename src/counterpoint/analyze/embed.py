@@ -7,8 +7,9 @@ product is a cosine similarity.
 
 The CPU is the default. ``device="cuda"`` runs the same model on an NVIDIA GPU
 through ONNX Runtime's CUDA provider (``pip install onnxruntime-gpu`` in place of
-``onnxruntime``); the process-wide embedder takes its device from
-``COUNTERPOINT_DEVICE``.
+``onnxruntime``); the process-wide embedder is asked for its device
+(:func:`default_embedder`), which comes from the ``device`` setting
+(:mod:`counterpoint.config`).
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from importlib import resources
 
 import numpy as np
 
+from counterpoint.config import DEVICES
 from counterpoint.errors import ModelError
 
 DIMENSIONS = 384
-DEVICES = ("cpu", "cuda")
 
 
 class Embedder:
@@ -163,20 +164,28 @@ def _providers(ort, device: str) -> list[str]:
     return ["CUDAExecutionProvider", "CPUExecutionProvider"]
 
 
-def default_embedder(*, threads: int = 1) -> Embedder:
-    """The process-wide embedder, loaded on first use, on the device that
-    ``COUNTERPOINT_DEVICE`` names (``cpu`` when unset).
+def default_embedder(*, threads: int = 1, device: str = "cpu") -> Embedder:
+    """The process-wide embedder on ``device``, loaded on first use.
 
     One thread suits analysis, which runs one worker process per core. A caller that
     has the CPU to itself, such as comparing an event once analysis is done, asks for
     more and gets an embedder of its own.
     """
-    return _embedder(embedder_device(), threads)
+    global _device_in_use
+    embedder = _embedder(device, threads)
+    _device_in_use = device
+    return embedder
 
 
 def embedder_device() -> str:
-    """The device ``COUNTERPOINT_DEVICE`` names (``cpu`` when unset)."""
-    return os.environ.get("COUNTERPOINT_DEVICE") or "cpu"
+    """The device this process last asked :func:`default_embedder` for (``cpu`` before).
+
+    The loaded-word tagger builds its own encoder at first use, with no device handed to
+    it; it takes this one, so that it runs where the analysis asked its embeddings to."""
+    return _device_in_use
+
+
+_device_in_use = "cpu"
 
 
 @lru_cache(maxsize=4)

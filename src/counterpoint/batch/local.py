@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from counterpoint.ingest.text import MAX_ARTICLE_CHARS
 from counterpoint.model import Event
 
 from .records import RecordError, Row
@@ -34,19 +35,26 @@ class ShardResult:
 
 
 class LocalEngine:
-    """Runs the batch on ``workers`` processes of this machine."""
+    """Runs the batch on ``workers`` processes of this machine. ``device``, ``loaded_context``
+    and ``max_article_chars`` are the settings (:mod:`counterpoint.config`) the workers read
+    and analyse with; they go with each task."""
 
     name = "local"
 
-    def __init__(self, *, workers: int = 2, device: str = "cpu", piece: int = 16) -> None:
+    def __init__(
+        self, *, workers: int = 2, device: str = "cpu", loaded_context: bool = True,
+        max_article_chars: int = MAX_ARTICLE_CHARS, piece: int = 16,
+    ) -> None:
         self.workers = workers
         self.piece = piece
+        self.device = device
+        self.loaded_context = loaded_context
+        self.max_article_chars = max_article_chars
         # forkserver: workers start from a clean process, not a copy of this one's threads
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=start_worker,
-            initargs=(device,),
         )
 
     def analyse(
@@ -66,7 +74,8 @@ class LocalEngine:
             nonlocal open_shards
             while queue and open_shards < 2 * self.workers:
                 shard = queue.pop()
-                reading[self._pool.submit(read_shard, shard, outlet=outlet)] = shard
+                reading[self._pool.submit(read_shard, shard, outlet=outlet,
+                                          max_article_chars=self.max_article_chars)] = shard
                 open_shards += 1
 
         refill()
@@ -77,7 +86,9 @@ class LocalEngine:
                     result = ShardResult(shard=reading.pop(future))
                     records, result.errors = future.result()
                     for piece in pieces(records, self.piece):
-                        working[self._pool.submit(analyse_piece, piece)] = result
+                        task = self._pool.submit(analyse_piece, piece, device=self.device,
+                                                 loaded_context=self.loaded_context)
+                        working[task] = result
                         result.waiting += 1
                 else:
                     result = working.pop(future)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import pyarrow as pa
 
 from counterpoint.errors import CounterpointError, ModelError
+from counterpoint.ingest.text import MAX_ARTICLE_CHARS
 from counterpoint.model import Event
 
 from .local import ShardResult
@@ -45,7 +46,9 @@ def import_ray():
 
 
 class RayEngine:
-    """Runs the batch on a Ray cluster, or on a Ray instance started here."""
+    """Runs the batch on a Ray cluster, or on a Ray instance started here. The settings
+    (``device``, ``loaded_context``, ``max_article_chars``) go to the read tasks and the
+    actors as arguments."""
 
     name = "ray"
 
@@ -54,12 +57,16 @@ class RayEngine:
         *,
         workers: int = 2,
         device: str = "cpu",
+        loaded_context: bool = True,
+        max_article_chars: int = MAX_ARTICLE_CHARS,
         piece: int = 16,
         address: str | None = None,
     ) -> None:
         self.ray = import_ray()
         self.workers = workers
         self.device = device
+        self.loaded_context = loaded_context
+        self.max_article_chars = max_article_chars
         self.piece = piece
         self._started = not self.ray.is_initialized()
         if self._started:
@@ -96,9 +103,13 @@ class RayEngine:
         items = [{"path": s.path, "key": s.key} for s in shards]
         dataset = (
             data.from_items(items, override_num_blocks=len(items))
-            .flat_map(_read_records, fn_kwargs={"outlet": outlet}, num_cpus=0)
+            .flat_map(
+                _read_records,
+                fn_kwargs={"outlet": outlet, "max_article_chars": self.max_article_chars},
+                num_cpus=0,
+            )
             .map_batches(
-                _analyser(self.device),
+                _analyser(self.device, self.loaded_context),
                 batch_size=self.piece,
                 batch_format="pyarrow",
                 compute=data.ActorPoolStrategy(size=self.workers),
@@ -153,10 +164,11 @@ class _Open:
         return self.expected is not None and self.seen == self.expected
 
 
-def _read_records(item: dict, *, outlet: str | None) -> Iterator[dict]:
+def _read_records(item: dict, *, outlet: str | None, max_article_chars: int) -> Iterator[dict]:
     """One shard -> a wire row per record and per bad record, then its ``end`` row."""
     key = item["key"]
-    records, errors = read_shard(Shard(path=item["path"], key=key), outlet=outlet)
+    records, errors = read_shard(Shard(path=item["path"], key=key), outlet=outlet,
+                                 max_article_chars=max_article_chars)
     for record in records:
         row = {
             **{name: getattr(record.article, name) for name in ARTICLE_FIELDS},
@@ -170,12 +182,13 @@ def _read_records(item: dict, *, outlet: str | None) -> Iterator[dict]:
     yield {"key": key, "kind": "end", "payload": str(len(records) + len(errors))}
 
 
-def _analyser(device: str) -> type:
-    """The actor class that analyses records on ``device`` (models loaded once per actor)."""
+def _analyser(device: str, loaded_context: bool) -> type:
+    """The actor class that analyses records on ``device``, reading loaded words in context
+    unless not ``loaded_context`` (models loaded once per actor)."""
 
     class Analyser:
         def __init__(self) -> None:
-            start_worker(device)
+            start_worker()
 
         def __call__(self, batch: pa.Table) -> pa.Table:
             out: list[dict] = []
@@ -193,7 +206,8 @@ def _analyser(device: str) -> type:
                 else:
                     out.append({"key": key, "kind": kind, "payload": payload})
             if records:
-                rows, errors = analyse_piece([r for _, r in records])
+                rows, errors = analyse_piece([r for _, r in records], device=device,
+                                             loaded_context=loaded_context)
                 keys = {(r.shard, r.line, r.offset): k for k, r in records}
                 out += [
                     {

@@ -11,6 +11,7 @@ from pathlib import Path
 from counterpoint.analyze.embed import DEVICES
 from counterpoint.errors import CounterpointError
 from counterpoint.group import placing_order
+from counterpoint.ingest.text import MAX_ARTICLE_CHARS
 from counterpoint.model import Event
 
 from .local import LocalEngine, ShardResult
@@ -70,6 +71,8 @@ def run_batch(
     address: str | None = None,
     workers: int = 2,
     device: str = "cpu",
+    loaded_context: bool = True,
+    max_article_chars: int = MAX_ARTICLE_CHARS,
     outlet: str | None = None,
     db: str | os.PathLike[str] | None = None,
     window_days: int = WINDOW_DAYS,
@@ -79,7 +82,9 @@ def run_batch(
 
     Shards already done in ``out`` are skipped, so an interrupted run picks up where
     it stopped. With ``db``, the articles, analyses and events also go into that
-    database (events of articles stored earlier from elsewhere are kept).
+    database (events of articles stored earlier from elsewhere are kept). ``workers``,
+    ``device``, ``loaded_context`` and ``max_article_chars`` are the settings of those
+    names (:mod:`counterpoint.config`); the workers get them as arguments.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -105,7 +110,8 @@ def run_batch(
         counts["errors"] += len(result.errors)
         tell()
 
-    runner = make_engine(engine, workers=workers, device=device, address=address)
+    runner = make_engine(engine, workers=workers, device=device, address=address,
+                         loaded_context=loaded_context, max_article_chars=max_article_chars)
     try:
         tell()
         runner.analyse(todo, outlet=outlet, finished=finished)
@@ -130,7 +136,10 @@ def run_batch(
     )
 
 
-def make_engine(name: str, *, workers: int, device: str, address: str | None):
+def make_engine(
+    name: str, *, workers: int, device: str, address: str | None, loaded_context: bool = True,
+    max_article_chars: int = MAX_ARTICLE_CHARS,
+):
     """The engine called ``name`` (``local`` or ``ray``)."""
     if device not in DEVICES:
         raise CounterpointError(f"Unknown device {device!r}; use one of {', '.join(DEVICES)}")
@@ -139,11 +148,13 @@ def make_engine(name: str, *, workers: int, device: str, address: str | None):
             raise CounterpointError(
                 f"--address {address!r} names a Ray cluster; add --engine ray to use it"
             )
-        return LocalEngine(workers=workers, device=device)
+        return LocalEngine(workers=workers, device=device, loaded_context=loaded_context,
+                           max_article_chars=max_article_chars)
     if name == "ray":
         from .ray_engine import RayEngine
 
-        return RayEngine(workers=workers, device=device, address=address)
+        return RayEngine(workers=workers, device=device, loaded_context=loaded_context,
+                         max_article_chars=max_article_chars, address=address)
     raise CounterpointError(f"Unknown engine {name!r}; use one of {', '.join(ENGINES)}")
 
 

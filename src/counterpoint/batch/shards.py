@@ -18,6 +18,7 @@ from pathlib import Path
 
 from counterpoint.errors import InputError
 from counterpoint.ingest import SUFFIXES, read_file_collecting
+from counterpoint.ingest.text import MAX_ARTICLE_CHARS
 
 from .records import Record, RecordError
 from .warc import read_warc
@@ -72,9 +73,10 @@ def shard_of(path: str | os.PathLike[str]) -> Shard:
 
 
 def read_shard(
-    shard: Shard, *, outlet: str | None = None
+    shard: Shard, *, outlet: str | None = None, max_article_chars: int = MAX_ARTICLE_CHARS
 ) -> tuple[list[Record], list[RecordError]]:
-    """The articles of a shard with their places, and one error per bad record.
+    """The articles of a shard with their places, and one error per bad record (an article
+    longer than ``max_article_chars`` among them).
 
     Never raises for bad input: a file that cannot be read at all is one error.
     """
@@ -82,8 +84,9 @@ def read_shard(
     if _is_warc(path):
         if not path.is_file():
             return [], [RecordError(shard=shard.path, message=_missing())]
-        return read_warc(path, shard=shard.path, outlet=outlet)
-    result = read_file_collecting(path, outlet=outlet)
+        return read_warc(path, shard=shard.path, outlet=outlet,
+                         max_article_chars=max_article_chars)
+    result = read_file_collecting(path, outlet=outlet, max_article_chars=max_article_chars)
     records = [
         Record(article=a, shard=shard.path, line=_line_of(a.source, shard.path))
         for a in result.articles

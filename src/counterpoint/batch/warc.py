@@ -19,6 +19,7 @@ from pathlib import Path
 
 from counterpoint.errors import InputError
 from counterpoint.ingest.html import article_from_html
+from counterpoint.ingest.text import MAX_ARTICLE_CHARS
 
 from .records import Record, RecordError
 
@@ -26,7 +27,8 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def read_warc(
-    path: Path, *, shard: str, outlet: str | None = None
+    path: Path, *, shard: str, outlet: str | None = None,
+    max_article_chars: int = MAX_ARTICLE_CHARS,
 ) -> tuple[list[Record], list[RecordError]]:
     """The articles of a ``.warc`` / ``.warc.gz`` file, and one error per bad record."""
     records: list[Record] = []
@@ -48,6 +50,7 @@ def read_warc(
                     url=url,
                     charset=charset,
                     published=fetched,
+                    max_article_chars=max_article_chars,
                 )
             except InputError as err:
                 errors.append(RecordError(shard=shard, message=err.reason, offset=offset))

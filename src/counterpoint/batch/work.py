@@ -3,6 +3,8 @@
 A worker loads the models once (spaCy, MiniLM) and then analyses pieces of
 shards. An article whose analysis fails is a bad record; the others in its
 piece still count. A missing model stops the run: nothing could be analysed.
+What a piece is analysed with (the device, the reading of context) comes with
+each piece, as arguments: a worker reads no settings of its own.
 """
 
 from __future__ import annotations
@@ -19,12 +21,11 @@ PIECE = 16
 """Articles per piece: the unit of work handed to a worker (and spaCy's batch)."""
 
 
-def start_worker(device: str = "cpu") -> None:
-    """Set a worker process up: the device its embeddings run on; it ends with its parent."""
+def start_worker() -> None:
+    """Set a worker process up: it ends with its parent, and ONNX Runtime sends nothing."""
     from counterpoint.analyze import die_with_parent
 
     die_with_parent()
-    os.environ["COUNTERPOINT_DEVICE"] = device
     os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 
@@ -33,10 +34,16 @@ def pieces(records: Sequence[Record], size: int = PIECE) -> list[list[Record]]:
     return [list(records[i : i + size]) for i in range(0, len(records), size)]
 
 
-def analyse_piece(records: Sequence[Record]) -> tuple[list[Row], list[RecordError]]:
-    """Analyse a piece; on failure, each article again on its own so only bad ones fail."""
+def analyse_piece(
+    records: Sequence[Record], *, device: str = "cpu", loaded_context: bool = True
+) -> tuple[list[Row], list[RecordError]]:
+    """Analyse a piece, embeddings on ``device`` (see :func:`~counterpoint.analyze.analyze_many`
+    for ``loaded_context``); on failure, each article again on its own so only bad ones fail."""
     try:
-        analyses = list(analyze_many([r.article for r in records]))
+        analyses = list(
+            analyze_many([r.article for r in records], device=device,
+                         loaded_context=loaded_context)
+        )
     except ModelError:
         raise
     except Exception as exc:
@@ -45,7 +52,9 @@ def analyse_piece(records: Sequence[Record]) -> tuple[list[Row], list[RecordErro
         rows: list[Row] = []
         errors: list[RecordError] = []
         for record in records:
-            more_rows, more_errors = analyse_piece([record])
+            more_rows, more_errors = analyse_piece(
+                [record], device=device, loaded_context=loaded_context
+            )
             rows += more_rows
             errors += more_errors
         return rows, errors

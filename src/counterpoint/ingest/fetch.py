@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from counterpoint.errors import InputError
+from counterpoint.ingest.text import MAX_ARTICLE_CHARS
 from counterpoint.model import Article
 
 FETCH_TIMEOUT_S = 15.0
@@ -157,7 +158,8 @@ def _body(response, deadline: float, max_bytes: int, source: str) -> bytes:
 
 
 def fetch_article(url: str, *, outlet: str | None = None,
-                  allowed: tuple[Network, ...] = ()) -> Article:
+                  allowed: tuple[Network, ...] = (),
+                  max_article_chars: int = MAX_ARTICLE_CHARS) -> Article:
     """Fetch a page and read its article, as ingest reads a saved page."""
     from counterpoint.ingest import article_from_text, read_paths
     from counterpoint.ingest.urls import url_host
@@ -166,7 +168,7 @@ def fetch_article(url: str, *, outlet: str | None = None,
     with tempfile.TemporaryDirectory(prefix="counterpoint-page-") as folder:
         path = Path(folder) / ("page.txt" if page.kind == "text/plain" else "page.html")
         path.write_bytes(page.data)
-        result = read_paths([path], outlet=outlet)
+        result = read_paths([path], outlet=outlet, max_article_chars=max_article_chars)
     if result.failures:
         raise InputError(result.failures[0].reason.replace(str(path), url), source=url)
     article = result.articles[0]
@@ -178,4 +180,5 @@ def fetch_article(url: str, *, outlet: str | None = None,
         title=article.title,
         published=article.published,
         url=article.url or page.url,
+        max_article_chars=max_article_chars,
     )

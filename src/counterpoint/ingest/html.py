@@ -11,17 +11,20 @@ from counterpoint.model import Article
 
 from .decode import declared_charset, decode_file
 from .names import stem_of
-from .text import article_from_text
+from .text import MAX_ARTICLE_CHARS, article_from_text
 from .urls import url_host
 
 MIN_WORDS = 10
 """Fewer words than this is boilerplate (a menu, a cookie banner), not an article."""
 
 
-def read_html(path: Path, *, source: str, outlet: str | None) -> Article:
+def read_html(
+    path: Path, *, source: str, outlet: str | None, max_article_chars: int = MAX_ARTICLE_CHARS
+) -> Article:
     """One ``.html`` file; ``outlet`` beats the site name, then the URL's host, then the stem."""
     return article_from_html(
-        path.read_bytes(), source=source, outlet=outlet, fallback_outlet=stem_of(path)
+        path.read_bytes(), source=source, outlet=outlet, fallback_outlet=stem_of(path),
+        max_article_chars=max_article_chars,
     )
 
 
@@ -34,6 +37,7 @@ def article_from_html(
     charset: str | None = None,
     published: date | None = None,
     fallback_outlet: str | None = None,
+    max_article_chars: int = MAX_ARTICLE_CHARS,
 ) -> Article:
     """An HTML page as bytes (a file, a web archive record) -> its article.
 
@@ -58,6 +62,7 @@ def article_from_html(
         title=found.title or None,
         published=_parse_date(found.date) or published,
         url=url,
+        max_article_chars=max_article_chars,
     )
 
 

@@ -15,7 +15,7 @@ from counterpoint.errors import InputError
 from counterpoint.model import Article
 
 from .decode import check_bytes, decode_utf8
-from .text import article_from_text, max_article_chars
+from .text import MAX_ARTICLE_CHARS, article_from_text
 
 _HINT = 'each line must be one JSON object such as {"text": "...", "outlet": "..."}'
 _Fail = Callable[[str], InputError]
@@ -30,9 +30,15 @@ _LONG_NUMBER = re.compile(rb"\d{%d,}" % (MAX_DIGITS + 1))
 
 
 def read_jsonl(
-    path: Path, *, source: str, outlet: str, compressed: bool = False
+    path: Path,
+    *,
+    source: str,
+    outlet: str,
+    compressed: bool = False,
+    max_article_chars: int = MAX_ARTICLE_CHARS,
 ) -> tuple[list[Article], list[InputError]]:
-    """The articles of a ``.jsonl`` (or gzipped) file, and an error for each bad line."""
+    """The articles of a ``.jsonl`` (or gzipped) file, and an error for each bad line (one
+    whose text is longer than ``max_article_chars`` among them)."""
     data = path.read_bytes()
     if compressed:
         data = _decompress(data, source=source)
@@ -40,13 +46,13 @@ def read_jsonl(
     articles: list[Article] = []
     failures: list[InputError] = []
     first_line: dict[str, tuple[int, str]] = {}  # id -> (line, text)
-    longest = 4 * max_article_chars() + 65_536  # bytes: 4 per character at most, and fields
+    longest = 4 * max_article_chars + 65_536  # bytes: 4 per character at most, and fields
     for number, offset, raw in _lines(data):
         if len(raw) > longest:
             failures.append(
                 InputError(
                     f"the line is {len(raw):,} bytes, longer than any article of at most "
-                    f"{max_article_chars():,} characters; split it, or raise the limit with "
+                    f"{max_article_chars:,} characters; split it, or raise the limit with "
                     "COUNTERPOINT_MAX_ARTICLE_CHARS",
                     source=source,
                     line=number,
@@ -54,7 +60,8 @@ def read_jsonl(
             )
             continue
         try:
-            article = _read_line(raw, number=number, offset=offset, source=source, outlet=outlet)
+            article = _read_line(raw, number=number, offset=offset, source=source, outlet=outlet,
+                                 max_article_chars=max_article_chars)
         except InputError as err:
             failures.append(err)
             continue
@@ -114,7 +121,9 @@ def _lines(data: bytes) -> Iterator[tuple[int, int, bytes]]:
             yield number, start, raw
 
 
-def _read_line(raw: bytes, *, number: int, offset: int, source: str, outlet: str) -> Article:
+def _read_line(
+    raw: bytes, *, number: int, offset: int, source: str, outlet: str, max_article_chars: int
+) -> Article:
     def fail(message: str) -> InputError:
         return InputError(message, source=source, line=number)
 
@@ -131,6 +140,7 @@ def _read_line(raw: bytes, *, number: int, offset: int, source: str, outlet: str
             published=_published(record.get("published"), fail),
             url=_string(record, "url", fail),
             id=_string(record, "id", fail),
+            max_article_chars=max_article_chars,
         )
     except InputError as err:
         if err.line is not None:

@@ -14,7 +14,7 @@ from counterpoint.model import Article
 from .html import read_html
 from .jsonl import read_jsonl
 from .names import SUFFIXES, stem_of, suffix_of
-from .text import read_txt
+from .text import MAX_ARTICLE_CHARS, read_txt
 
 StrPath = str | os.PathLike[str]
 _KINDS = ", ".join(SUFFIXES[:-1]) + " and " + SUFFIXES[-1]
@@ -28,8 +28,14 @@ class IngestResult:
     failures: tuple[InputError, ...]
 
 
-def read_paths(paths: Sequence[StrPath], *, outlet: str | None = None) -> IngestResult:
-    """Read files and folders (recursively, sorted, hidden entries skipped), each file once."""
+def read_paths(
+    paths: Sequence[StrPath],
+    *,
+    outlet: str | None = None,
+    max_article_chars: int = MAX_ARTICLE_CHARS,
+) -> IngestResult:
+    """Read files and folders (recursively, sorted, hidden entries skipped), each file once.
+    An article longer than ``max_article_chars`` is a failure that names its size."""
     articles: list[Article] = []
     failures: list[InputError] = []
     seen: set[Path] = set()
@@ -54,38 +60,47 @@ def read_paths(paths: Sequence[StrPath], *, outlet: str | None = None) -> Ingest
             if key in seen:
                 continue
             seen.add(key)
-            result = read_file_collecting(file, outlet=outlet)
+            result = read_file_collecting(file, outlet=outlet, max_article_chars=max_article_chars)
             articles.extend(result.articles)
             failures.extend(result.failures)
     return IngestResult(articles=tuple(articles), failures=tuple(failures))
 
 
-def read_file(path: StrPath, *, outlet: str | None = None) -> list[Article]:
+def read_file(
+    path: StrPath, *, outlet: str | None = None, max_article_chars: int = MAX_ARTICLE_CHARS
+) -> list[Article]:
     """The articles of one file. Raises :class:`InputError` when the file cannot be used;
     bad JSONL lines are skipped (see :func:`read_file_collecting` to get them)."""
-    return _read(path, outlet=outlet)[0]
+    return _read(path, outlet=outlet, max_article_chars=max_article_chars)[0]
 
 
-def read_file_collecting(path: StrPath, *, outlet: str | None = None) -> IngestResult:
+def read_file_collecting(
+    path: StrPath, *, outlet: str | None = None, max_article_chars: int = MAX_ARTICLE_CHARS
+) -> IngestResult:
     """Like :func:`read_file`, but every problem, whole-file or per-line, is a failure."""
     try:
-        articles, failures = _read(path, outlet=outlet)
+        articles, failures = _read(path, outlet=outlet, max_article_chars=max_article_chars)
     except InputError as err:
         return IngestResult(articles=(), failures=(err,))
     return IngestResult(articles=tuple(articles), failures=tuple(failures))
 
 
-def _read(path: StrPath, *, outlet: str | None) -> tuple[list[Article], list[InputError]]:
+def _read(
+    path: StrPath, *, outlet: str | None, max_article_chars: int
+) -> tuple[list[Article], list[InputError]]:
     source, file = os.fspath(path), Path(path)
     _check_file(file, source=source)
     suffix = suffix_of(file)
+    limit = max_article_chars
     try:
         if suffix == ".txt":
-            return [read_txt(file, source=source, outlet=outlet or stem_of(file))], []
+            return [read_txt(file, source=source, outlet=outlet or stem_of(file),
+                             max_article_chars=limit)], []
         if suffix in (".html", ".htm"):
-            return [read_html(file, source=source, outlet=outlet)], []
+            return [read_html(file, source=source, outlet=outlet, max_article_chars=limit)], []
         return read_jsonl(
-            file, source=source, outlet=outlet or stem_of(file), compressed=suffix == ".jsonl.gz"
+            file, source=source, outlet=outlet or stem_of(file), compressed=suffix == ".jsonl.gz",
+            max_article_chars=limit,
         )
     except OSError as err:
         raise InputError(

@@ -3,7 +3,6 @@ headline on the first line with a blank line under it."""
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -74,24 +73,19 @@ def article_id(text: str, *, url: str | None = None) -> str:
 
 
 MAX_ARTICLE_CHARS = 1_000_000
-"""The longest article text read by default (about 1 MB); COUNTERPOINT_MAX_ARTICLE_CHARS
-changes it."""
+"""The longest article text read by default (about 1 MB); the ``max_article_chars`` setting
+(``COUNTERPOINT_MAX_ARTICLE_CHARS``, see :mod:`counterpoint.config`) changes it."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def max_article_chars() -> int:
-    """The longest article text accepted: ``COUNTERPOINT_MAX_ARTICLE_CHARS`` or the default."""
-    value = os.environ.get("COUNTERPOINT_MAX_ARTICLE_CHARS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else MAX_ARTICLE_CHARS
-
-
-def check_text(text: str, *, source: str) -> None:
-    """Raise :class:`InputError` for a text no article can be made of."""
-    limit = max_article_chars()
-    if len(text) > limit:
+def check_text(text: str, *, source: str, max_article_chars: int = MAX_ARTICLE_CHARS) -> None:
+    """Raise :class:`InputError` for a text no article can be made of, or one longer than
+    ``max_article_chars``."""
+    if len(text) > max_article_chars:
         raise InputError(
-            f"the article text is {len(text):,} characters, over the limit of {limit:,}; "
-            "split it into articles, or raise the limit with COUNTERPOINT_MAX_ARTICLE_CHARS",
+            f"the article text is {len(text):,} characters, over the limit of "
+            f"{max_article_chars:,}; split it into articles, or raise the limit with "
+            "COUNTERPOINT_MAX_ARTICLE_CHARS",
             source=source,
         )
     if (bad := _SURROGATE.search(text)) is not None:
@@ -117,15 +111,16 @@ def article_from_text(
     published: date | None = None,
     url: str | None = None,
     id: str | None = None,
+    max_article_chars: int = MAX_ARTICLE_CHARS,
 ) -> Article:
     """An Article holding ``text`` exactly; an explicit ``published`` beats the prefix date.
 
     Refused, with the reason: an empty text, one with no letters ("no text to analyse"), one
-    longer than :func:`max_article_chars`, and one holding a lone surrogate (a code point no
+    longer than ``max_article_chars``, and one holding a lone surrogate (a code point no
     UTF-8 text can hold)."""
     if not text.strip():
         raise InputError("the article text is empty; give it some text", source=source)
-    check_text(text, source=source)
+    check_text(text, source=source, max_article_chars=max_article_chars)
     prefix = parse_prefix(text)
     if prefix is not None and not text[prefix.end :].strip():
         raise InputError(
@@ -146,8 +141,11 @@ def article_from_text(
     )
 
 
-def read_txt(path: Path, *, source: str, outlet: str) -> Article:
+def read_txt(
+    path: Path, *, source: str, outlet: str, max_article_chars: int = MAX_ARTICLE_CHARS
+) -> Article:
     """One ``.txt`` file: its whole decoded text is the article text, and a headline on its
     first line (:func:`headline`) is also its title."""
     text = decode_file(path.read_bytes(), source=source)
-    return article_from_text(text, source=source, outlet=outlet, title=headline(text))
+    return article_from_text(text, source=source, outlet=outlet, title=headline(text),
+                             max_article_chars=max_article_chars)

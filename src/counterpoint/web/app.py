@@ -33,6 +33,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from counterpoint.config import Settings
 from counterpoint.errors import CounterpointError, NotFoundError
 from counterpoint.ingest.fetch import Network
 
@@ -55,12 +56,15 @@ log = logging.getLogger("counterpoint.web")
 
 
 def create_app(db: str, *, host: str = "127.0.0.1", token: str | None = None,
-               fetch_allowed: tuple[Network, ...] = ()) -> FastAPI:
+               fetch_allowed: tuple[Network, ...] = (),
+               settings: Settings | None = None) -> FastAPI:
     """The app over the database file ``db``. ``host`` is the address it is served on;
     ``token``, when given, is needed for every write; pages are fetched from public
-    addresses and the ``fetch_allowed`` networks."""
-    catalog = Catalog(db)
-    ingester = Ingester(catalog, allowed=fetch_allowed)
+    addresses and the ``fetch_allowed`` networks. ``settings`` (None: the defaults) say
+    how ingests read and analyse, and where embeddings run."""
+    settings = settings or Settings()
+    catalog = Catalog(db, device=settings.device)
+    ingester = Ingester(catalog, allowed=fetch_allowed, settings=settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -93,16 +97,18 @@ def create_app(db: str, *, host: str = "127.0.0.1", token: str | None = None,
 
 
 def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
-          fetch_allowed: tuple[Network, ...] = (), say=print) -> None:
+          fetch_allowed: tuple[Network, ...] = (), settings: Settings | None = None,
+          say=print) -> None:
     """Serve the app until interrupted (Ctrl-C). Listening on other addresses than loopback,
-    writes need a token: ``token``, or one made here and told through ``say``."""
+    writes need a token: ``token``, or one made here and told through ``say``. ``settings``
+    as for :func:`create_app`."""
     import uvicorn
 
     if token is None and not is_loopback(host):
         token = secrets.token_urlsafe(18)
         say(f"writes need this token: open http://{host}:{port}/?token={token} once in a "
             f"browser, or send 'Authorization: Bearer {token}'")
-    app = create_app(db, host=host, token=token, fetch_allowed=fetch_allowed)
+    app = create_app(db, host=host, token=token, fetch_allowed=fetch_allowed, settings=settings)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

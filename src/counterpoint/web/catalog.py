@@ -104,8 +104,10 @@ def keys_of(entity: Entity) -> set[str]:
 class Catalog:
     """The read side of one database file, shared by every request."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, device: str = "cpu") -> None:
         self.path = path
+        self.device = device
+        """Where the embeddings of a comparison made on first read run."""
         self._store = Store(path)
         self._lock = threading.RLock()
         self._comparisons: OrderedDict[tuple, Comparison] = OrderedDict()
@@ -208,7 +210,7 @@ class Catalog:
                 found = self._store.comparison(event.id, pipeline.comparison_key(event))
         if found is None:
             with Store(self.path) as store:
-                found = pipeline.compare_event(store, event)
+                found = pipeline.compare_event(store, event, device=self.device)
         with self._lock:
             self._comparisons[key] = found
             self._comparisons.move_to_end(key)

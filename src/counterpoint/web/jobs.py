@@ -27,9 +27,11 @@ from datetime import date
 from pathlib import Path
 
 from counterpoint import pipeline
+from counterpoint.config import Settings
 from counterpoint.errors import CounterpointError, InputError
 from counterpoint.ingest import article_from_text, read_paths
 from counterpoint.ingest.fetch import Network, fetch_article
+from counterpoint.ingest.text import MAX_ARTICLE_CHARS
 from counterpoint.model import Article
 from counterpoint.store import Store
 
@@ -100,11 +102,16 @@ class Job:
 
 class Ingester:
     """Runs ingest jobs one after another in a worker thread. Pages are fetched only from
-    public addresses and the ``allowed`` networks (see :mod:`counterpoint.ingest.fetch`)."""
+    public addresses and the ``allowed`` networks (see :mod:`counterpoint.ingest.fetch`).
+    ``settings`` (None: the defaults) give the article size limit, the device and the
+    reading of loaded words in context; the analysis runs in the worker thread itself,
+    whatever their ``workers``: no process pool is forked from a serving process."""
 
-    def __init__(self, catalog: Catalog, *, allowed: tuple[Network, ...] = ()) -> None:
+    def __init__(self, catalog: Catalog, *, allowed: tuple[Network, ...] = (),
+                 settings: Settings | None = None) -> None:
         self.catalog = catalog
         self.allowed = allowed
+        self.settings = settings or Settings()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._queue: queue.Queue[tuple[Job, Submission] | None] = queue.Queue()
         self._changed = threading.Condition()
@@ -166,19 +173,21 @@ class Ingester:
 
     def _run(self, job: Job, submission: Submission, store: Store) -> None:
         self._update(job, state="reading", message="reading the articles")
+        limit = self.settings.max_article_chars
         folder = Path(tempfile.mkdtemp(prefix="counterpoint-upload-"))
         try:
-            articles, failures = read_uploads(submission.uploads, submission.outlet, folder)
+            articles, failures = read_uploads(submission.uploads, submission.outlet, folder,
+                                              max_article_chars=limit)
             for pasted in submission.pasted:
                 try:
-                    articles.append(from_pasted(pasted))
+                    articles.append(from_pasted(pasted, max_article_chars=limit))
                 except InputError as err:
                     failures.append(err)
             for url in submission.urls:
                 self._update(job, state="fetching", message=f"fetching {url}")
                 try:
                     articles.append(fetch_article(url, outlet=submission.outlet,
-                                                  allowed=self.allowed))
+                                                  allowed=self.allowed, max_article_chars=limit))
                 except InputError as err:
                     failures.append(err)
         finally:
@@ -194,7 +203,8 @@ class Ingester:
 
         self._update(job, state="analysing", total=len(articles), message="analysing")
         with self._write_lock:
-            report = pipeline.add_articles(articles, store, failures=failures, progress=progress)
+            report = pipeline.add_articles(articles, store, failures=failures, workers=1,
+                                           settings=self.settings, progress=progress)
         self.catalog.changed()
         wanted = set(report.article_ids)
         events = [  # the events of every article sent, new or already stored
@@ -232,7 +242,8 @@ def safe_name(name: str) -> str:
 
 
 def read_uploads(
-    uploads: tuple[Upload, ...], outlet: str | None, folder: Path
+    uploads: tuple[Upload, ...], outlet: str | None, folder: Path, *,
+    max_article_chars: int = MAX_ARTICLE_CHARS,
 ) -> tuple[list[Article], list[InputError]]:
     """Articles of uploaded files, each written to its own folder under ``folder``."""
     articles: list[Article] = []
@@ -242,7 +253,7 @@ def read_uploads(
         path = folder / f"file{number}" / name
         path.parent.mkdir()
         path.write_bytes(upload.data)
-        result = read_paths([path], outlet=outlet)
+        result = read_paths([path], outlet=outlet, max_article_chars=max_article_chars)
         here = str(path)
         articles += [replace(a, source=a.source.replace(here, name, 1)) for a in result.articles]
         failures += [
@@ -253,7 +264,7 @@ def read_uploads(
     return articles, failures
 
 
-def from_pasted(pasted: Pasted) -> Article:
+def from_pasted(pasted: Pasted, *, max_article_chars: int = MAX_ARTICLE_CHARS) -> Article:
     from counterpoint.ingest.text import headline
     from counterpoint.ingest.urls import url_host
 
@@ -266,4 +277,5 @@ def from_pasted(pasted: Pasted) -> Article:
         title=pasted.title or headline(pasted.text),
         published=pasted.published,
         url=pasted.url,
+        max_article_chars=max_article_chars,
     )
