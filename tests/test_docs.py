@@ -93,3 +93,14 @@ def test_every_relative_link_points_to_a_file_that_exists(path):
         assert file.is_file(), f"{_name(path)}: {link} points to no file"
         if anchor and file.suffix == ".md":
             assert anchor in _anchors(file), f"{_name(path)}: {link}: no such heading"
+
+
+def test_the_configuration_page_lists_every_setting():
+    from dataclasses import fields
+
+    from counterpoint.config import Settings
+
+    page = (README.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for field in fields(Settings):
+        assert f"`{field.name}`" in page and f"COUNTERPOINT_{field.name.upper()}" in page, \
+            f"docs/configuration.md does not describe the setting {field.name!r}"
