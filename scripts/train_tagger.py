@@ -159,14 +159,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def fit(tagger, windows, *, epochs: float, started: float, special=BERT_SPECIAL,
-        learning_rate: float = LEARNING_RATE) -> None:
+        learning_rate: float = LEARNING_RATE, head_learning_rate: float | None = None) -> None:
     """Train ``tagger``'s trainable weights on ``windows`` for ``epochs`` passes: weighted
-    binary cross-entropy per head over the pieces of the corpora each head learns from."""
+    binary cross-entropy per head over the pieces of the corpora each head learns from.
+    ``head_learning_rate`` (default ``learning_rate``) is the rate of the weights outside
+    the encoder (the heads and what feeds them)."""
     import torch
 
     trainable = [p for p in tagger.parameters() if p.requires_grad]
     _log(started, f"{len(windows)} windows, {sum(p.numel() for p in trainable)} trainable weights")
-    optimiser = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
+    encoder = [p for n, p in tagger.named_parameters() if p.requires_grad and n.startswith("encoder.")]
+    outside = [p for n, p in tagger.named_parameters()
+               if p.requires_grad and not n.startswith("encoder.")]
+    optimiser = torch.optim.AdamW(
+        [{"params": encoder, "lr": learning_rate},
+         {"params": outside, "lr": head_learning_rate or learning_rate}],
+        weight_decay=0.01)
     steps = int(math.ceil(len(windows) / BATCH) * epochs)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min(1.0, s / (0.06 * steps)) * max(0.0, (steps - s) / steps))
