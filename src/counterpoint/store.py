@@ -324,9 +324,11 @@ class Store:
     def comparison(self, event_id: str, key: str) -> Comparison | None:
         """The stored comparison of ``event_id`` if it was made under ``key`` (the event's
         membership and the comparison version, :func:`counterpoint.pipeline.comparison_key`)."""
-        row = self._db.execute("SELECT data FROM comparison WHERE event_id = ? AND key = ?",
-                               [event_id, key]).fetchone()
-        return from_json(Comparison, row[0]) if row else None
+        # by the id alone, so that the primary key's index finds the row: a second condition
+        # in the query makes DuckDB scan every stored comparison (30 ms at 1,000 events)
+        row = self._db.execute("SELECT key, data FROM comparison WHERE event_id = ?",
+                               [event_id]).fetchone()
+        return from_json(Comparison, row[1]) if row and row[0] == key else None
 
     def comparison_counts(self, keys: dict[str, str]) -> dict[str, dict[str, int]]:
         """Facts by status of the stored comparisons among ``keys`` (event id -> key)."""
@@ -403,10 +405,12 @@ class Store:
         ).fetchone()
         if row is not None:
             event_id = row[0]
-        found = [i for (i,) in self._db.execute(
-            "SELECT id FROM event WHERE id = ? OR (length(?) >= 6 AND starts_with(id, ?)) "
-            "ORDER BY id = ? DESC, id LIMIT 6", [event_id, event_id, event_id, event_id]
-        ).fetchall()]
+        found = [i for (i,) in self._db.execute(  # a whole id: the index finds it at once
+            "SELECT id FROM event WHERE id = ?", [event_id]).fetchall()]
+        if not found and len(event_id) >= 6:
+            found = [i for (i,) in self._db.execute(
+                "SELECT id FROM event WHERE starts_with(id, ?) ORDER BY id LIMIT 6", [event_id]
+            ).fetchall()]
         if len(found) > 1 and found[0] != event_id:
             raise NotFoundError(
                 f"{event_id!r} begins the ids of several events ({', '.join(found[:5])}); "
