@@ -502,3 +502,42 @@ def test_a_second_writer_is_told_the_database_is_in_use(tmp_path):
         holder.stdin.close()
         holder.wait(timeout=60)
         holder.stdout.close()
+
+
+def test_a_file_of_the_first_schema_is_brought_up_to_date_when_opened(tmp_path):
+    path = tmp_path / "old.duckdb"
+    article = make_article("art_old")
+    with Store(path) as store:
+        store.add(article, empty_analysis(article.id))
+    # write it back as the first schema stored it: analyses as JSON text, no version
+    db = duckdb.connect(str(path))
+    db.execute("DROP TABLE analysis")
+    db.execute("CREATE TABLE analysis (article_id VARCHAR PRIMARY KEY, data JSON NOT NULL)")
+    db.execute("INSERT INTO analysis VALUES (?, ?)",
+               [article.id, to_json(empty_analysis(article.id))])
+    db.execute("DELETE FROM setting WHERE name = 'schema'")
+    db.close()
+    with Store(path) as store:
+        assert store.analyses([article.id]) == {article.id: empty_analysis(article.id)}
+        other = make_article("art_new", text=TEXT + " More.")
+        assert store.add(other, empty_analysis(other.id))
+    db = duckdb.connect(str(path), read_only=True)
+    assert db.execute("SELECT value FROM setting WHERE name = 'schema'").fetchone() == (
+        str(store_module.SCHEMA_VERSION),)
+    (kind,) = db.execute("SELECT data_type FROM information_schema.columns WHERE "
+                         "table_name = 'analysis' AND column_name = 'data'").fetchone()
+    storage = {c for (c,) in db.execute("SELECT compression FROM pragma_storage_info("
+                                        "'analysis') WHERE column_name = 'data'").fetchall()}
+    db.close()
+    # packed rows, stored as they are: one is read without decompressing its neighbours
+    assert kind == "BLOB" and "Uncompressed" in storage
+
+
+def test_a_file_of_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "new.duckdb"
+    Store(path).close()
+    db = duckdb.connect(str(path))
+    db.execute("UPDATE setting SET value = '99' WHERE name = 'schema'")
+    db.close()
+    with pytest.raises(StoreError, match="newer counterpoint"):
+        Store(path)
