@@ -125,33 +125,47 @@ def compare_command(paths, fmt, output, db, outlet, workers) -> None:
                    "addresses otherwise. Repeatable.")
 @workers_option
 def ingest_command(inputs, db, outlet, allow_fetch, workers) -> None:
-    """Add articles (files, folders, or http(s) addresses of pages) to the database and
-    group them into events.
+    """Add articles (files, folders, http(s) addresses of pages, RSS or Atom feeds) to the
+    database and group them into events.
 
     Ingesting an article that is already stored changes nothing. A page is fetched with
-    the web app's limits: public addresses only, 5 MiB, 15 seconds.
+    the web app's limits: public addresses only, 5 MiB, 15 seconds. A feed (an address, or
+    a .rss, .atom or .xml file) has each of its entries' pages fetched the same way, 100
+    at most.
 
     \b
     Example:
       counterpoint ingest examples/ --db news.duckdb
       counterpoint ingest https://example.org/story --db news.duckdb
+      counterpoint ingest https://example.org/news.rss --db news.duckdb
     """
     from counterpoint.ingest import read_paths
-    from counterpoint.ingest.fetch import fetch_article, networks
+    from counterpoint.ingest.feeds import feed_paths, is_feed, read_feed
+    from counterpoint.ingest.fetch import article_from_page, fetch, networks
 
     settings = _settings(db=db, workers=workers)
     limit = settings.max_article_chars
     urls = [i for i in inputs if re.match(r"https?://", i, re.IGNORECASE)]
     paths = [Path(i) for i in inputs if i not in urls]
+    feeds = feed_paths(paths)
+    paths = [p for p in paths if p not in feeds]
     with _failing_nicely(), _open(settings.db) as store, _progress() as progress:
         allowed = networks(allow_fetch)
         fetched: list[Article] = []
         failures: list[InputError] = []
-        for url in urls:
-            progress("fetching", len(fetched) + len(failures), len(urls))
+        for number, source in enumerate([*urls, *feeds]):
+            progress("fetching", number, len(urls) + len(feeds))
             try:
-                fetched.append(fetch_article(url, outlet=outlet, allowed=allowed,
-                                             max_article_chars=limit))
+                page = fetch(source, allowed=allowed) if isinstance(source, str) else None
+                if page is None or is_feed(page.data):
+                    articles, missed = read_feed(
+                        source, outlet=outlet, allowed=allowed, max_article_chars=limit,
+                        page=page, progress=lambda done, total: progress("fetching", done, total))
+                    fetched += articles
+                    failures += missed
+                else:
+                    fetched.append(article_from_page(page, source, outlet=outlet,
+                                                     max_article_chars=limit))
             except InputError as exc:
                 failures.append(exc)
         read = read_paths(paths, outlet=outlet, max_article_chars=limit) if paths else None

@@ -161,10 +161,16 @@ def fetch_article(url: str, *, outlet: str | None = None,
                   allowed: tuple[Network, ...] = (),
                   max_article_chars: int = MAX_ARTICLE_CHARS) -> Article:
     """Fetch a page and read its article, as ingest reads a saved page."""
+    return article_from_page(fetch(url, allowed=allowed), url, outlet=outlet,
+                             max_article_chars=max_article_chars)
+
+
+def article_from_page(page: Page, url: str, *, outlet: str | None = None,
+                      max_article_chars: int = MAX_ARTICLE_CHARS) -> Article:
+    """The article of a page fetched from ``url``, read as ingest reads a saved page."""
     from counterpoint.ingest import article_from_text, read_paths
     from counterpoint.ingest.urls import url_host
 
-    page = fetch(url, allowed=allowed)
     with tempfile.TemporaryDirectory(prefix="counterpoint-page-") as folder:
         path = Path(folder) / ("page.txt" if page.kind == "text/plain" else "page.html")
         path.write_bytes(page.data)
