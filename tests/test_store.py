@@ -541,3 +541,17 @@ def test_a_file_of_a_newer_schema_is_refused(tmp_path):
     db.close()
     with pytest.raises(StoreError, match="newer counterpoint"):
         Store(path)
+
+
+def test_a_transaction_that_fails_or_is_interrupted_leaves_nothing(tmp_path):
+    with Store(tmp_path / "t.duckdb") as store:
+        for failure in (RuntimeError("a bug"), KeyboardInterrupt()):
+            with pytest.raises(type(failure)), store.transaction():
+                store._db.execute("INSERT INTO setting VALUES ('half', 'written')")
+                raise failure
+            assert store._db.execute(
+                "SELECT count(*) FROM setting WHERE name = 'half'").fetchone() == (0,)
+        with store.transaction():
+            store._db.execute("INSERT INTO setting VALUES ('whole', 'written')")
+        assert store._db.execute(
+            "SELECT value FROM setting WHERE name = 'whole'").fetchone() == ("written",)

@@ -152,15 +152,22 @@ class Store:
                 f"{version}, this one reads up to {SCHEMA_VERSION}); upgrade counterpoint"
             )
         for step in range(version + 1, SCHEMA_VERSION + 1):
-            self._db.execute("BEGIN TRANSACTION")
-            try:
+            with self.transaction():
                 MIGRATIONS[step](self._db, tables)
                 self._db.execute("INSERT OR REPLACE INTO setting VALUES ('schema', ?)",
                                  [str(step)])
-                self._db.execute("COMMIT")
-            except Exception:
-                self._db.execute("ROLLBACK")
-                raise
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A transaction around the block: committed when it ends, rolled back (and the
+        error raised again) when anything in it fails, an interrupt included."""
+        self._db.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def __enter__(self) -> Store:
         return self
@@ -220,32 +227,28 @@ class Store:
         articles = [article for article, _ in pairs]
         data = [pack(analysis) for _, analysis in pairs]
         profiles = [profile(article, analysis) for article, analysis in pairs]
-        self._db.execute("BEGIN TRANSACTION")
         try:
-            seq = self._one("SELECT coalesce(max(seq), 0) FROM article")[0]
-            self._db.execute(
-                f"INSERT INTO article (seq, {', '.join(ARTICLE_COLUMNS)}) "
-                f"SELECT {', '.join(['unnest(?)'] * (1 + len(ARTICLE_COLUMNS)))}",
-                [
-                    list(range(seq + 1, seq + 1 + len(articles))),
-                    *([getattr(a, c) for a in articles] for c in ARTICLE_COLUMNS),
-                ],
-            )
-            self._insert("analysis", [a.id for a in articles], data)
-            self._insert_profiles(profiles)
-            self._db.execute("COMMIT")
-        except Exception as exc:
-            self._db.execute("ROLLBACK")
-            if isinstance(exc, duckdb.Error):
-                what = (
-                    f"article {articles[0].id!r} from {articles[0].source!r}"
-                    if len(articles) == 1
-                    else f"{len(articles)} articles"
+            with self.transaction():
+                seq = self._one("SELECT coalesce(max(seq), 0) FROM article")[0]
+                self._db.execute(
+                    f"INSERT INTO article (seq, {', '.join(ARTICLE_COLUMNS)}) "
+                    f"SELECT {', '.join(['unnest(?)'] * (1 + len(ARTICLE_COLUMNS)))}",
+                    [
+                        list(range(seq + 1, seq + 1 + len(articles))),
+                        *([getattr(a, c) for a in articles] for c in ARTICLE_COLUMNS),
+                    ],
                 )
-                raise StoreError(
-                    f"Cannot store {what} in {self.path!r}: {exc}; nothing of it was written"
-                ) from exc
-            raise
+                self._insert("analysis", [a.id for a in articles], data)
+                self._insert_profiles(profiles)
+        except duckdb.Error as exc:
+            what = (
+                f"article {articles[0].id!r} from {articles[0].source!r}"
+                if len(articles) == 1
+                else f"{len(articles)} articles"
+            )
+            raise StoreError(
+                f"Cannot store {what} in {self.path!r}: {exc}; nothing of it was written"
+            ) from exc
 
     def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
         """Articles in the order they were ingested (all of them, or those with ``ids``)."""
@@ -328,14 +331,9 @@ class Store:
         place of one made under another scheme."""
         if not profiles or profile_scheme(settings) != profile_scheme():
             return
-        self._db.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
             for start in range(0, len(profiles), ADD_CHUNK):
                 self._insert_profiles(profiles[start : start + ADD_CHUNK], replace=True)
-            self._db.execute("COMMIT")
-        except Exception:
-            self._db.execute("ROLLBACK")
-            raise
 
     def _insert_profiles(self, profiles: Sequence[Profile], *, replace: bool = False) -> None:
         """Insert profiles made under the default settings (in the caller's transaction)."""
@@ -399,8 +397,7 @@ class Store:
         ingest regroups the whole store once (see :meth:`grouping_is_incremental`).
         """
         events = list(events)
-        self._db.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
             for table in ("event_article", "event", "article_profile", "event_profile", "term_df"):
                 self._db.execute(f"DELETE FROM {table}")
             for event in events:
@@ -409,10 +406,6 @@ class Store:
                     "INSERT INTO event_article VALUES (?, ?, ?)",
                     [[a, event.id, event.copies.get(a)] for a in event.article_ids],
                 )
-            self._db.execute("COMMIT")
-        except Exception:
-            self._db.execute("ROLLBACK")
-            raise
 
     def events(self, ids: Iterable[str] | None = None) -> list[Event]:
         """Events (all of them, or those with ``ids``), most recently published first."""
@@ -619,8 +612,7 @@ class Store:
         statistics. A failure leaves the database as it was."""
         profiles = list(profiles)
         changed = grouper.changed()
-        self._db.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
             self._insert(
                 "article_profile",
                 [p.article_id for p in profiles],
@@ -673,10 +665,6 @@ class Store:
                     "ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id",
                     [old, new],
                 )
-            self._db.execute("COMMIT")
-        except Exception:
-            self._db.execute("ROLLBACK")
-            raise
 
     def add_merges(self, merges: dict[str, str]) -> None:
         """Record that each old id (a key) now names the event it maps to; an old id that
@@ -706,8 +694,7 @@ class Store:
 
     def clear_grouping(self) -> None:
         """Forget every event and the grouping state (articles and analyses stay)."""
-        self._db.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
             for table in (
                 "event_article",
                 "event",
@@ -717,10 +704,6 @@ class Store:
                 "term_df",
             ):
                 self._db.execute(f"DELETE FROM {table}")
-            self._db.execute("COMMIT")
-        except Exception:
-            self._db.execute("ROLLBACK")
-            raise
 
     def iter_pairs(self) -> Iterator[tuple[Article, Analysis]]:
         """Every article with its analysis, in ingest order."""
