@@ -705,14 +705,14 @@ def test_other_requests_go_on_while_the_entity_index_is_built(fresh, monkeypatch
     from counterpoint.web import catalog as catalog_module
 
     building, release = threading.Event(), threading.Event()
-    real_resolve = catalog_module.resolve
+    real_entities = catalog_module.event_entities
 
-    def slow_resolve(*args):
+    def slow_entities(*args):
         building.set()
         assert release.wait(timeout=60)
-        return real_resolve(*args)
+        return real_entities(*args)
 
-    monkeypatch.setattr(catalog_module, "resolve", slow_resolve)
+    monkeypatch.setattr(catalog_module, "event_entities", slow_entities)
     found: list[int] = []
     search = threading.Thread(
         target=lambda: found.append(len(fresh.get("/api/events?entity=hts").json()["events"]))
@@ -735,20 +735,33 @@ def test_an_entity_index_built_while_the_store_changed_is_built_again(fresh, mon
     from counterpoint.web import catalog as catalog_module
 
     catalog = fresh.app.state.catalog
-    real_resolve = catalog_module.resolve
-    builds: list[str] = []
+    real_entities = catalog_module.event_entities
+    builds: list[list[str]] = []
 
-    def resolve_during_an_ingest(event_id, analyses):
-        builds.append(event_id)
+    def entities_during_an_ingest(store, events):
+        builds.append([e.id for e in events])
         if len(builds) == 1:
             catalog.changed()  # as an ingest that ends while the index is built
-        return real_resolve(event_id, analyses)
+        return real_entities(store, events)
 
-    monkeypatch.setattr(catalog_module, "resolve", resolve_during_an_ingest)
+    monkeypatch.setattr(catalog_module, "event_entities", entities_during_an_ingest)
     first = catalog.entities()
     assert catalog.entities() is not first and len(builds) == 2  # built again
     assert catalog.entities() is catalog.entities() and len(builds) == 2  # then kept
     assert first.by_id.keys() == catalog.entities().by_id.keys()
+
+
+def test_the_entity_index_reads_stored_comparisons_and_resolves_only_the_rest(uncompared):
+    from counterpoint.web import catalog as catalog_module
+
+    catalog = uncompared.app.state.catalog
+    with Store(catalog.path) as store:
+        (event,) = store.events()
+        fresh_entities = catalog_module.event_entities(store, [event])[event.id]  # resolved
+        pipeline.compare_event(store, event)  # now stored
+        stored = store.comparison(event.id, pipeline.comparison_key(event))
+        assert catalog_module.event_entities(store, [event])[event.id] == stored.entities
+    assert fresh_entities == stored.entities  # the same entities either way
 
 
 def test_an_entity_is_found_by_its_name_with_or_without_accents():

@@ -371,6 +371,15 @@ class Store:
                                [event_id]).fetchone()
         return unpack(Comparison, row[1]) if row and row[0] == key else None
 
+    def comparisons(self, keys: dict[str, str]) -> dict[str, Comparison]:
+        """The stored comparisons among ``keys`` (event id -> key) made under their key."""
+        if not keys:
+            return {}
+        rows = self._db.execute(
+            "SELECT event_id, key, data FROM comparison WHERE event_id IN (SELECT unnest(?))",
+            [list(keys)]).fetchall()
+        return {i: unpack(Comparison, d) for i, k, d in rows if keys[i] == k}
+
     def comparison_counts(self, keys: dict[str, str]) -> dict[str, dict[str, int]]:
         """Facts by status of the stored comparisons among ``keys`` (event id -> key)."""
         if not keys:
