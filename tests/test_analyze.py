@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from counterpoint.analyze import analyze, analyze_many
+from counterpoint.codec import from_json, to_json
 from counterpoint.ingest import article_from_text
 from counterpoint.model import Analysis, Article
-from counterpoint.store import from_json, to_json
 
 PUBLISHED = date(2024, 11, 29)  # a Friday
 

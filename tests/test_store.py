@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import counterpoint.store as store_module
+from counterpoint.codec import from_json, to_json
 from counterpoint.errors import NotFoundError, StoreError
 from counterpoint.group import GroupSettings, profile, profile_scheme
 from counterpoint.model import (
@@ -27,7 +28,7 @@ from counterpoint.model import (
     Span,
     TimeExpression,
 )
-from counterpoint.store import Store, from_json, to_json
+from counterpoint.store import Store
 
 TEXT = "Café “Zürich” — 12 killed\r\nLine two  \r\n\tTabbed line with trailing spaces   \r\n"
 

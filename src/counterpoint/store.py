@@ -15,9 +15,9 @@ Tables::
                    and the schema version of the file
     comparison     each event's comparison, packed, under the key it was made for
 
-Analyses and comparisons are *packed*: their JSON deflated (zlib, level 1) into a BLOB
-column DuckDB stores uncompressed. DuckDB's own string compression makes reading one row
-of a column decompress the whole row group (30 ms for one analysis among 1,000, and more
+Analyses and comparisons are *packed* (:func:`counterpoint.codec.pack`: their JSON deflated
+by zlib at level 1) into a BLOB column DuckDB stores uncompressed. DuckDB's own string
+compression makes reading one row of a column decompress the whole row group (30 ms for one analysis among 1,000, and more
 as the file grows); a packed row is read by its key in about a millisecond, in a file a
 third larger. A file of an earlier schema is brought up to date when it is opened, in one
 transaction (:data:`MIGRATIONS`).
@@ -31,18 +31,17 @@ an article that is already there changes nothing.
 from __future__ import annotations
 
 import contextlib
-import functools
 import itertools
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TypeVar, cast
 
 import msgspec
 import numpy as np
 
+from counterpoint.codec import from_json, pack, to_json, unpack
 from counterpoint.errors import NotFoundError, StoreError
 from counterpoint.group import (
     EventState,
@@ -89,8 +88,6 @@ CREATE TABLE IF NOT EXISTS comparison (
 """
 SCHEMA_VERSION = 2
 """1: analyses and comparisons as JSON columns; 2: packed (see the module's docstring)."""
-T = TypeVar("T")
-
 ADD_CHUNK = 500
 """Articles :meth:`Store.add_many` writes in one transaction."""
 
@@ -808,35 +805,6 @@ def _article(row: Sequence) -> Article:
     return Article(**dict(zip(ARTICLE_COLUMNS, row)))
 
 
-# --- JSON codec for the frozen records ---------------------------------------------------
-
-
-_ENCODER = msgspec.json.Encoder()
-
-
-def to_json(record) -> str:
-    """A record (a dataclass such as :class:`Analysis`, or plain data) as JSON text: an
-    object of its fields by name, tuples as arrays, dates as ISO text."""
-    return _ENCODER.encode(record).decode()
-
-
-def from_json(kind: type[T], data: str | bytes) -> T:
-    """The record of type ``kind`` that ``data`` holds (the inverse of :func:`to_json`;
-    JSON written with other spacing, or with a whole number where a float belongs, reads
-    the same). Raises :class:`msgspec.DecodeError` for data that is not such a record."""
-    return _decoder(cast(type, kind)).decode(data)
-
-
-def pack(record) -> bytes:
-    """A record's JSON (:func:`to_json`), deflated: what the packed columns hold."""
-    return zlib.compress(_ENCODER.encode(record), 1)
-
-
-def unpack(kind: type[T], data: bytes) -> T:
-    """The record of type ``kind`` that :func:`pack` made ``data`` of."""
-    return from_json(kind, zlib.decompress(data))
-
-
 def _pack_columns(db, tables: set[str]) -> None:
     """Schema 2: the analysis and comparison JSON columns become packed BLOB columns."""
     for table, key, columns in (("analysis", "article_id", "article_id VARCHAR PRIMARY KEY"),
@@ -862,10 +830,3 @@ def _pack_columns(db, tables: set[str]) -> None:
 
 MIGRATIONS = {2: _pack_columns}
 """Schema version -> the step that brings a file of the version before it up to it."""
-
-
-@functools.cache
-def _decoder(kind):
-    """A decoder for ``kind``, built once per type: analyses hold long runs of strings and
-    floats (lemmas, an embedding), which it reads without a Python call per item."""
-    return msgspec.json.Decoder(kind)

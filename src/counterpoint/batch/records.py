@@ -12,8 +12,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from counterpoint.codec import from_json, to_json
 from counterpoint.model import Analysis, Article
-from counterpoint.store import ARTICLE_COLUMNS, from_json, to_json
+from counterpoint.store import ARTICLE_COLUMNS
 
 ARTICLE_FIELDS = ARTICLE_COLUMNS
 """The fields of an article written to a row: the store's article columns."""
