@@ -18,8 +18,8 @@ Tables::
 Analyses and comparisons are *packed* (:func:`counterpoint.codec.pack`: their JSON deflated
 by zlib at level 1) into a BLOB column DuckDB stores uncompressed. DuckDB's own string
 compression makes reading one row of a column decompress the whole row group (30 ms for one
-analysis among 1,000, and more as the file grows); a packed row is read by its key in about a millisecond, in a file a
-third larger. A file of an earlier schema is brought up to date when it is opened, in one
+analysis among 1,000, and more as the file grows); a packed row is read by its key in
+about a millisecond, in a file a third larger. A file of an earlier schema is brought up to date when it is opened, in one
 transaction (:data:`MIGRATIONS`).
 
 An article, its analysis and its profile are written in one transaction, so a failure
