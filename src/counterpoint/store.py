@@ -15,12 +15,12 @@ Tables::
                    and the schema version of the file
     comparison     each event's comparison, packed, under the key it was made for
 
-Analyses and comparisons are *packed* (:func:`counterpoint.codec.pack`: their JSON deflated
-by zlib at level 1) into a BLOB column DuckDB stores uncompressed. DuckDB's own string
-compression makes reading one row of a column decompress the whole row group (30 ms for one
-analysis among 1,000, and more as the file grows); a packed row is read by its key in
-about a millisecond, in a file a third larger. A file of an earlier schema is brought up to date when it is opened, in one
-transaction (:data:`MIGRATIONS`).
+Analyses and comparisons are *packed* (:func:`counterpoint.codec.pack`: their JSON
+deflated by zlib at level 1) into a BLOB column DuckDB stores uncompressed. DuckDB's own
+string compression makes reading one row of a column decompress the whole row group (30 ms
+for one analysis among 1,000, and more as the file grows); a packed row is read by its key
+in about a millisecond, in a file a third larger. A file of an earlier schema is brought
+up to date when it is opened, in one transaction (:data:`MIGRATIONS`).
 
 An article, its analysis and its profile are written in one transaction, so a failure
 part-way leaves the database as it was before that article (``add_many`` writes
