@@ -107,6 +107,9 @@ def test_two_countries_conflict_on_place():
          "The storm killed 30 people in Manila on Sunday, the Red Cross said.", "number"),
         ("Police arrested Jones in Leeds on 3 March.",
          "Police arrested Jones in Leeds on 9 March.", "date"),
+        ("A car struck four people in the square on Monday, police said.",
+         "A car struck the crowd in the square on Monday, injuring six people, police said.",
+         "number"),  # more wounded than were struck
     ],
 )
 def test_reports_of_one_act_that_differ_in_a_slot_conflict(a, b, slot):
@@ -210,3 +213,29 @@ def test_a_fact_is_attributed_to_who_said_it_not_to_who_took_a_side():
     }, embed=False)
     reports = {r.article: r.attributed_to for f in comparison.facts for r in f.reports}
     assert reports == {"art_a": "Republican senators", "art_b": None}
+
+
+def test_an_undated_reports_figures_are_dated_by_the_events_day():
+    dated = Article(id="art_dated", outlet="wire", source="wire.txt", published=date(2005, 11, 28),
+                    text="A quake struck Qeshm island on Sunday, killing ten people.")
+    undated = Article(id="art_undated", outlet="paper", source="paper.txt", published=None,
+                      text="A quake struck Qeshm island, killing ten people. In February, a "
+                           "quake killed 612 people in the town of Zarand.")
+    articles = {a.id: a for a in (dated, undated)}
+    analyses = {a.id: an for a, an in zip(articles.values(), analyze_many(list(articles.values())))}
+    # read alone, the undated article cannot tell which February it means
+    assert [f.scope for f in analyses["art_undated"].figures] == ["event", "event"]
+    event = Event(id="evt_quake", article_ids=tuple(articles), title="quake")
+    comparison = compare(event, articles, analyses, resolve(event.id, analyses))
+    scopes = {(r.article, r.value): g.scope for g in comparison.figures for r in g.reports}
+    assert scopes[("art_undated", 612)] == "background"
+    assert scopes[("art_undated", 10)] == scopes[("art_dated", 10)] == "event"
+
+
+def test_a_whole_and_its_parts_agree():
+    comparison = _compare({
+        "a": "A gunman shot three people at an office in Troy on Monday, police said.",
+        "b": "A gunman shot to death one person and injured two others at an office in Troy "
+             "on Monday, police said.",
+    })
+    assert [f.status for f in comparison.facts] == ["agreed"]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from counterpoint.analyze.times import resolve
+from counterpoint.analyze.times import full_dates, resolve
 
 FRIDAY = date(2024, 11, 29)  # Friday 29 November 2024
 MONDAY = date(2024, 12, 2)
@@ -165,3 +165,23 @@ def test_words_without_a_date_have_no_value(text):
 )
 def test_a_part_of_a_month_or_year_is_dated_by_its_start(text, expected):
     assert resolve(text, FRIDAY)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Last Updated: Monday, 28 November 2005, 02:24 GMT", date(2005, 11, 28)),
+        ("Nov 28, 2005", date(2005, 11, 28)),
+        ("Sept. 3, 2010", date(2010, 9, 3)),
+        ("Posted 11/27/2005 7:21 AM", date(2005, 11, 27)),
+        ("11/28/05", date(2005, 11, 28)),
+        ("28/11/2005", date(2005, 11, 28)),  # the first part cannot be a month
+    ],
+)
+def test_a_dateline_names_a_whole_day(text, expected):
+    assert [day for _, _, day in full_dates(text)] == [expected]
+
+
+@pytest.mark.parametrize("text", ["the 9/11 attacks", "open 24/7", "on 13/13/2005", "in 2005"])
+def test_what_is_no_whole_day(text):
+    assert full_dates(text) == []

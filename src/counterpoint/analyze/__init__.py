@@ -19,7 +19,7 @@ from counterpoint.analyze.attribution import find_attributions
 from counterpoint.analyze.claims import find_claims, lemmas
 from counterpoint.analyze.embed import default_embedder
 from counterpoint.analyze.entities import find_mentions
-from counterpoint.analyze.figures import find_figures, mark_background
+from counterpoint.analyze.figures import find_figures, mark_background, reference_day
 from counterpoint.analyze.labels import find_labels
 from counterpoint.analyze.loaded import default_model
 from counterpoint.analyze.nlp import load_nlp
@@ -175,10 +175,9 @@ def _analyze_doc(article: Article, doc, embedding: tuple[float, ...], states=Non
     )
     lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1].end if sentences else 0
     happened = event_date(times, lead_end, article.published)
-    # with no publication date, the latest day the article names stands for it
-    named = [t.value for t in times if t.value is not None and t.granularity == "day"]
-    reference = article.published or happened or (max(named) if named else None)
-    figures = mark_background(figures, sentences, times, reference)
+    figures = mark_background(
+        figures, sentences, times, reference_day(article.published, happened, times)
+    )
     return Analysis(
         article_id=article.id,
         sentences=tuple(sentences),

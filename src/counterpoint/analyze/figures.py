@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 from counterpoint.analyze.times import resolve
-from counterpoint.model import Figure, Span
+from counterpoint.model import Analysis, Figure, Span, TimeExpression
 
 WORD_NUMBERS = {
     "one": 1,
@@ -321,6 +323,26 @@ def mark_background(figures, sentences, times, published) -> list[Figure]:
     return out
 
 
+def reference_day(
+    published: date | None, happened: date | None, times: Sequence[TimeExpression]
+) -> date | None:
+    """The day an article's figures are dated by: its publication date, else the day its
+    lead names (``happened``), else the latest day it names anywhere; None when it names no
+    day at all."""
+    named = [t.value for t in times if t.value is not None and t.granularity == "day"]
+    return published or happened or (max(named) if named else None)
+
+
+def redate(analysis: Analysis, published: date | None, day: date | None) -> Analysis:
+    """``analysis`` with its figures dated by ``day`` (the event's) when its article
+    (published on ``published``) names no day of its own: "In February" in an undated report
+    of a November quake is history."""
+    if day is None or reference_day(published, analysis.event_date, analysis.times):
+        return analysis
+    figures = mark_background(list(analysis.figures), analysis.sentences, analysis.times, day)
+    return replace(analysis, figures=tuple(figures))
+
+
 def _standing(figure, sentence) -> bool:
     """A population: "has a population of 100,000", "a town of 15,000 people", "200,000
     residents"."""
@@ -442,6 +464,15 @@ def _counted_noun(token):
     return None
 
 
+def _to_death(verb) -> bool:
+    """Whether a verb says its act killed: "shot to death", "beaten to death"."""
+    return any(
+        child.dep_ == "prep" and child.lower_ == "to"
+        and any(g.lemma_.lower() == "death" for g in child.children)
+        for child in verb.children
+    )
+
+
 def _outcome(noun):
     """What happened to the counted group, and the word that says so."""
     lemma = noun.lemma_.lower()
@@ -460,6 +491,8 @@ def _outcome(noun):
             verb = current.head
             if current.dep_ == "pobj":
                 verb = current.head.head
+            if _to_death(verb):
+                return "killed", verb  # "shot to death one person"
             if verb.lemma_.lower() in OUTCOMES:
                 return OUTCOMES[verb.lemma_.lower()], verb
             for child in verb.children:

@@ -92,8 +92,41 @@ def _parse_absolute(text: str, published: date | None) -> date | None:
     return parsed.date() if parsed else None
 
 
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_FULL_DATE = re.compile(
+    rf"\b(?:(?P<m1>{_MONTHS})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>(?:19|20)\d\d)"
+    rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTHS}),?\s+(?P<y2>(?:19|20)\d\d)"
+    r"|(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y3>(?:19|20)?\d\d))\b",
+    re.IGNORECASE,
+)
+"""A whole day as datelines write it: "Nov 28, 2005", "28 November 2005", "11/28/05"."""
+
+
+def full_dates(text: str) -> list[tuple[int, int, date]]:
+    """Each whole day written in ``text``: (start, end, day). Slashed days are read month
+    first unless the first part cannot be a month ("28/11/2005")."""
+    days = []
+    for match in _FULL_DATE.finditer(text):
+        if match.group("y3"):
+            first, second = int(match.group("a")), int(match.group("b"))
+            month, day = (first, second) if first <= 12 else (second, first)
+            year = int(match.group("y3"))
+            year += 2000 if year < 100 else 0
+        else:
+            name = match.group("m1") or match.group("m2")
+            month = _month_number(name.rstrip("."))
+            day = int(match.group("d1") or match.group("d2"))
+            year = int(match.group("y1") or match.group("y2"))
+        try:
+            days.append((match.start(), match.end(), date(year, month, day)))
+        except ValueError:
+            continue  # no such day ("13/13/2005")
+    return days
+
+
 def find_times(doc, *, offset: int, published: date | None) -> list[TimeExpression]:
-    """Time expressions from the tagger's DATE/TIME entities and weekday names."""
+    """Time expressions from the tagger's DATE/TIME entities, whole days as datelines write
+    them (which the tagger often splits: "Monday, 28 November 2005") and weekday names."""
     found: dict[tuple[int, int], TimeExpression] = {}
     for ent in doc.ents:
         if ent.label_ not in ("DATE", "TIME"):
@@ -109,6 +142,13 @@ def find_times(doc, *, offset: int, published: date | None) -> list[TimeExpressi
             text=text,
             value=value,
             granularity=granularity if value or granularity != "day" else "unknown",
+        )
+    for first, last, day in full_dates(doc.text):
+        start, end = offset + first, offset + last
+        for key in [k for k in found if k[0] < end and start < k[1]]:
+            del found[key]
+        found[(start, end)] = TimeExpression(
+            start=start, end=end, text=doc.text[first:last], value=day, granularity="day"
         )
     for match in _WEEKDAY.finditer(doc.text):
         start = offset + match.start(2)

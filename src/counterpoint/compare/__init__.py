@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
+from counterpoint.analyze.figures import redate, reference_day
 from counterpoint.compare.facts import Embed, align
 from counterpoint.compare.figures import reconcile
 from counterpoint.compare.framing import framing
@@ -16,7 +17,7 @@ from counterpoint.model import Analysis, Article, Comparison, Entity, Event
 
 __all__ = ["Embed", "compare", "version"]
 
-_SHAPING = ("compare", "resolve.py", "lexicon.py", "model.py")
+_SHAPING = ("compare", "analyze/figures.py", "resolve.py", "lexicon.py", "model.py")
 """What a comparison is made from, below the package root: this package (code and model
 files), name resolution, the lexicon and the records."""
 
@@ -53,7 +54,7 @@ def compare(
     ``models`` are the same-claim models (the shipped ones by default).
     """
     members = {a: articles[a] for a in event.article_ids}
-    analysed = {a: analyses[a] for a in event.article_ids}
+    analysed = _dated({a: analyses[a] for a in event.article_ids}, members)
     entity_of = {(m.article, m.start): e.id for e in entities for m in e.mentions}
     facts = align(
         event.id, members, analysed, entity_of, embed=embed, copies=event.copies, models=models
@@ -69,3 +70,16 @@ def compare(
         framing=framing(analysed, entities),
         summary=summarize(members, analysed, facts, figures),
     )
+
+
+def _dated(analyses: dict[str, Analysis], articles: Mapping[str, Article]) -> dict[str, Analysis]:
+    """The analyses with the figures of articles that name no day of their own dated by the
+    latest day the others are dated by: an event's reports are of the same days."""
+    days = [
+        day
+        for a, analysis in analyses.items()
+        if (day := reference_day(articles[a].published, analysis.event_date, analysis.times))
+    ]
+    if not days:
+        return analyses
+    return {a: redate(x, articles[a].published, max(days)) for a, x in analyses.items()}

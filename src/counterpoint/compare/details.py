@@ -161,6 +161,33 @@ def _number(members, analyses, entity_of) -> tuple[Ref, ...]:
             )
             if max(low_a, low_b) > min(high_a, high_b):  # no count fits both wordings
                 return (_ref(article_a, a), _ref(article_b, b))
+    return _beyond_the_whole(figures)
+
+
+UMBRELLAS = {"shot", "struck", "hit", "casualties"}
+"""Outcomes that hold both the killed and the wounded: "three people were shot"."""
+PARTS = {"killed", "wounded"}
+
+
+def _beyond_the_whole(figures) -> tuple[Ref, ...]:
+    """A whole that another report's parts exceed: "four struck" against "six injured";
+    "three shot" and "one killed, two wounded" agree. The parts are of one report and of the
+    whole's group (a part that names no group, "two others", counts the same people)."""
+    for article_a, whole in figures:
+        if WHAT.get(whole.what, whole.what) not in UMBRELLAS:
+            continue
+        key = group_key(whole.who)
+        for article_b in dict.fromkeys(a for a, _ in figures if a != article_a):
+            parts = [
+                f for a, f in figures
+                if a == article_b and WHAT.get(f.what, f.what) in PARTS
+                and (not group_key(f.who) or same_group(key, group_key(f.who)))
+            ]
+            if not parts:
+                continue
+            least = sum(admits(f.qualifier, f.value)[0] for f in parts)
+            if least > admits(whole.qualifier, whole.value)[1]:
+                return (_ref(article_a, whole), _ref(article_b, parts[0]))
     return ()
 
 

@@ -23,6 +23,7 @@ alone is ``single_source``. ``omitted_by`` lists the articles that leave it out.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
@@ -96,8 +97,28 @@ def claims_of(articles: Mapping[str, Article], analyses: Mapping[str, Analysis])
             for i, s in enumerate(analysis.sentences)
         )
         body = articles[article_id].body_start
-        members += [(article_id, c) for c in claims if c.start >= body and c.lemmas]
+        members += [
+            (article_id, c)
+            for c in claims
+            if c.start >= body and c.lemmas and not _dateline(c, analysis)
+        ]
     return members
+
+
+_DATELINE_WORDS = frozenset({"posted", "updated", "last", "published", "first", "on", "at",
+                             "gmt", "utc", "bst", "est", "edt", "am", "pm"})
+
+
+def _dateline(claim: Claim, analysis: Analysis) -> bool:
+    """Whether a claim is only a day or a time ("Apr 12, 2007", "Updated 11/27/2005 3:41
+    PM"): when a report was filed, not what it reports."""
+    text = list(claim.text)
+    for time in analysis.times:
+        if claim.start <= time.start < claim.end:
+            for k in range(time.start - claim.start, min(time.end, claim.end) - claim.start):
+                text[k] = " "
+    words = re.findall(r"[a-z]+", "".join(text).lower())
+    return bool(text) and all(w in _DATELINE_WORDS for w in words)
 
 
 def _unit(member: Member, analyses) -> Unit:
