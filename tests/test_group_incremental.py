@@ -236,13 +236,13 @@ def test_past_a_few_thousand_articles_a_week_the_approximate_index_groups_alike(
         return {e.id: e.article_ids for e in grouper.events()}
 
     exact = grouping()
-    monkeypatch.setattr("counterpoint.group._Bucket.exact_up_to", 20)
+    monkeypatch.setattr("counterpoint.group.index._Bucket.exact_up_to", 20)
     assert grouping() == exact
     assert len(exact) == 30 and {len(ids) for ids in exact.values()} == {5}
 
 
 def test_an_article_has_its_nearest_neighbours_however_dense_its_weeks():
-    from counterpoint.group import _Neighbours
+    from counterpoint.group.index import _Neighbours
 
     rng = np.random.default_rng(5)
     query = unit(1.0, 0.0, 0.0)
@@ -260,7 +260,7 @@ def test_an_article_has_its_nearest_neighbours_however_dense_its_weeks():
 
 
 def test_neighbours_looked_up_ahead_are_those_a_search_finds_as_articles_arrive():
-    from counterpoint.group import _Ahead, _Neighbours
+    from counterpoint.group.index import _Ahead, _Neighbours
 
     rng = np.random.default_rng(7)
     index = _Neighbours(384)
@@ -288,7 +288,7 @@ def test_the_encoder_still_loads_after_grouping_through_the_index():
     # a fresh interpreter: in this one, the encoder's runtime may already be loaded
     code = (
         "import numpy as np\n"
-        "from counterpoint.group import _Bucket\n"
+        "from counterpoint.group.index import _Bucket\n"
         "bucket = _Bucket(4)\n"
         "bucket.exact_up_to = 2\n"
         "for key in range(5):\n"

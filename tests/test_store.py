@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import counterpoint.store as store_module
+import counterpoint.store.articles as articles_module
 from counterpoint.codec import from_json, to_json
 from counterpoint.errors import NotFoundError, StoreError
 from counterpoint.group import GroupSettings, profile, profile_scheme
@@ -150,7 +151,7 @@ def test_failure_mid_write_leaves_nothing(store, monkeypatch):
     def broken(value):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store_module, "to_json", broken)
+    monkeypatch.setattr(articles_module, "to_json", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         store.add(make_article(), sample_analysis())
     assert store.has_article("art_1") is False
