@@ -365,21 +365,40 @@ def compare_inputs(gold: Gold, models=None) -> dict:
     return event_json(comparison)
 
 
-def _held_out_models(files: list[Path], inputs: Path | None) -> dict:
-    """For each gold file, the same-claim models with the event model trained without it."""
-    from dataclasses import replace
+def _held_out_models(files: list[Path], inputs: Path | None, cross_folds: Path | None) -> dict:
+    """For each gold file, the same-claim models trained without it: the event model, and
+    with ``cross_folds`` (what ``scripts/train_claim_pairs.py`` wrote) the claim
+    cross-encoder of the fold that held the event out and a second stage fitted on the other
+    events' out-of-fold logits."""
+    import numpy as np
+    from scripts.train_same_claim import claim_model, event_model, gold_rows_of
 
-    from scripts.train_same_claim import event_model, gold_rows_of
-
-    from counterpoint.compare.same import default_models
+    from counterpoint.analyze.cross import CrossEncoder
+    from counterpoint.compare.same import Models, default_models
 
     rows, labels, events = gold_rows_of(files, inputs)
     shipped = default_models()
+    folds, oof = {}, None
+    if cross_folds is not None:
+        for path in sorted(cross_folds.glob("fold*.npz")):
+            with np.load(path) as data:
+                held = json.loads(bytes(data["meta"]).decode())["held_out"]
+            encoder = CrossEncoder.from_path(path, threads=2)
+            folds.update({name: encoder for name in held})
+        oof = np.load(cross_folds / "oof.npz")
+        if len(oof["labels"]) != len(labels):
+            raise SystemExit(f"{cross_folds} was made from other golds: score every event "
+                             "of the folder it was trained on, or train it again")
     models = {}
     for number, file in enumerate(files):
         kept = events != number
         event, _ = event_model(rows[kept], labels[kept], events[kept])
-        models[file] = replace(shipped, event=event)
+        claim = None
+        if oof is not None:
+            claim, _, _ = claim_model(rows[kept], labels[kept], events[kept],
+                                      oof["logits"][kept], oof["first_stage"][kept])
+        models[file] = Models(content=shipped.content, event=event, claim=claim,
+                              cross=folds.get(file.stem) if oof is not None else None)
     return models
 
 
@@ -394,6 +413,11 @@ def main(argv: list[str] | None = None) -> int:
         help="score each event with a same-claim event model trained on the other golds "
         "(the shipped one is trained on benchmarks/analyst_gold: use this there)",
     )
+    parser.add_argument(
+        "--cross-folds", type=Path, default=None,
+        help="with --leave-one-out: the fold models of scripts/train_claim_pairs.py "
+        "(build/claim_pairs), each event scored by the one that never saw it",
+    )
     args = parser.parse_args(argv)
     files = sorted(args.data.glob("*.json"))
     if args.events:
@@ -404,7 +428,8 @@ def main(argv: list[str] | None = None) -> int:
     overall: dict[str, float] = defaultdict(float)
     per_event = {}
     began = time.perf_counter()
-    held_out = _held_out_models(files, args.inputs) if args.leave_one_out else {}
+    held_out = (_held_out_models(files, args.inputs, args.cross_folds)
+                if args.leave_one_out else {})
     for file in files:
         gold = load_gold(file, args.inputs)
         counts = score_event(gold, compare_inputs(gold, held_out.get(file)))

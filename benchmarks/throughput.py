@@ -40,7 +40,6 @@ from benchmarks.metrics import bcubed
 from counterpoint import pipeline
 from counterpoint.analyze import analyze_many
 from counterpoint.analyze.nlp import MODEL
-from counterpoint.errors import CounterpointError
 from counterpoint.ingest import SUFFIXES, read_paths
 from counterpoint.model import Article
 from counterpoint.store import Store
@@ -97,12 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     t = time.perf_counter()
     events = store.events()
-    failures = 0
-    for event in events:
-        try:
-            pipeline.compare_event(store, event)
-        except CounterpointError:
-            failures += 1
+    failures = pipeline.compare_all(store, events, workers=args.workers)
     stages["compare_s"] = time.perf_counter() - t
     total = time.perf_counter() - started
     sampler.stop()

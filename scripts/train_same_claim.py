@@ -37,7 +37,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import mrpc
 
-from counterpoint.compare.same import EVENT_FEATURES, FEATURES, Models, fit
+from counterpoint.compare.same import (
+    CLAIM_FEATURES,
+    EVENT_FEATURES,
+    FEATURES,
+    PREFILTER,
+    Models,
+    fit,
+)
 
 PRECISION = 0.88
 """The pair precision the strict threshold is chosen for: complete-link facts are more precise
@@ -74,6 +81,18 @@ def gold_rows(folder: Path, inputs: Path) -> tuple[np.ndarray, np.ndarray, np.nd
 
 def gold_rows_of(files, inputs: Path | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`gold_rows` of the given gold files (the event number is the file's place)."""
+    pairs = gold_pairs_of(files, inputs)
+    return (
+        np.asarray([p["features"] for p in pairs]),
+        np.asarray([p["label"] for p in pairs], dtype=float),
+        np.asarray([p["event"] for p in pairs]),
+    )
+
+
+def gold_pairs_of(files, inputs: Path | None) -> list[dict]:
+    """Every candidate claim pair of the given gold files, in a fixed order: the two claims'
+    ``texts``, the event ``features``, the ``label`` (1.0 when the gold sentences the claims
+    fall in share a claim) and the ``event`` (the file's place)."""
     from benchmarks.compare_gold import gold_pairs, load_gold, sentence_of
 
     from counterpoint.analyze import analyze_many
@@ -82,7 +101,7 @@ def gold_rows_of(files, inputs: Path | None) -> tuple[np.ndarray, np.ndarray, np
     from counterpoint.compare.same import event_rows
     from counterpoint.ingest import article_from_text
 
-    tables, labels, events = [], [], []
+    out = []
     for number, file in enumerate(files):
         gold = load_gold(file, inputs)
         articles = {
@@ -101,10 +120,13 @@ def gold_rows_of(files, inputs: Path | None) -> tuple[np.ndarray, np.ndarray, np
         for k, (i, j) in enumerate(zip(rows, cols)):
             if sentence[i] is None or sentence[j] is None:
                 continue
-            tables.append(table[k])
-            labels.append(float(tuple(sorted((sentence[i], sentence[j]))) in wanted))
-            events.append(number)
-    return np.asarray(tables), np.asarray(labels), np.asarray(events)
+            out.append({
+                "texts": (units[i].text, units[j].text),
+                "features": table[k],
+                "label": float(tuple(sorted((sentence[i], sentence[j]))) in wanted),
+                "event": number,
+            })
+    return out
 
 
 def event_model(rows, labels, events, *, precision: float = PRECISION):
@@ -120,6 +142,23 @@ def event_model(rows, labels, events, *, precision: float = PRECISION):
     return model, probability
 
 
+def claim_model(rows, labels, events, logits, first_stage, *, precision: float = PRECISION):
+    """The second stage fitted on the pairs past the first (``first_stage`` at least
+    :data:`PREFILTER`) that the cross-encoder scored out of fold (``logits``), its thresholds
+    from leave-one-event-out probabilities; returns the model, the probabilities and the
+    pairs' indices."""
+    kept = np.nonzero((first_stage >= PREFILTER) & np.isfinite(logits))[0]
+    x = np.hstack([rows[kept], logits[kept, None]])
+    probability = out_of_fold(x, labels[kept], CLAIM_FEATURES, groups=events[kept],
+                              folds=len(set(events[kept].tolist())))
+    model = replace(
+        fit(x, labels[kept], names=CLAIM_FEATURES),
+        threshold=mrpc.best_threshold(probability, labels[kept]),
+        strict=strict_threshold(probability, labels[kept], precision),
+    )
+    return model, probability, kept
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mrpc", type=Path, default=Path("../shared/eval/mrpc"))
@@ -127,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inputs", type=Path, default=None, help="the golds' .jsonl inputs")
     parser.add_argument("--cache", type=Path, default=None, help="an .npz for the features")
     parser.add_argument("--precision", type=float, default=PRECISION)
+    parser.add_argument("--cross-oof", type=Path, default=None,
+                        help="oof.npz of scripts/train_claim_pairs.py: train the second stage")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     cached = dict(np.load(args.cache)) if args.cache and args.cache.exists() else {}
@@ -140,7 +181,20 @@ def main(argv: list[str] | None = None) -> int:
         np.savez(args.cache, rows=rows, labels=labels)
     erows, elabels, events = gold_rows(args.gold, args.inputs)
     event, eprob = event_model(erows, elabels, events, precision=args.precision)
-    args.out.write_text(json.dumps(Models(content=content, event=event).to_json(), indent=1) + "\n")
+    claim, report = None, {}
+    if args.cross_oof:
+        oof = np.load(args.cross_oof)
+        if len(oof["labels"]) != len(elabels) or (oof["labels"] != elabels).any():
+            raise SystemExit(f"{args.cross_oof} was made from other pairs: run "
+                             "scripts/train_claim_pairs.py again")
+        claim, cprob, kept = claim_model(erows, elabels, events, oof["logits"],
+                                         oof["first_stage"], precision=args.precision)
+        chosen = np.zeros(len(elabels), dtype=bool)
+        chosen[kept] = cprob >= claim.strict
+        report = {"gold_leave_one_event_out_second_stage_at_strict":
+                  mrpc.accuracy_f1(chosen, elabels), "claim_strict": claim.strict}
+    models = Models(content=content, event=event, claim=claim)
+    args.out.write_text(json.dumps(models.to_json(), indent=1) + "\n")
     print(
         json.dumps(
             {
@@ -153,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
                 ),
                 "thresholds": {"content": content.threshold, "event_strict": event.strict},
                 "model": str(args.out),
+                **report,
             }
         )
     )

@@ -98,3 +98,19 @@ def test_the_web_app_answers_while_an_event_is_being_compared(tmp_path, monkeypa
         comparing.join(60)
     with Store(path) as store:  # and the comparison made meanwhile was stored
         assert store.comparison(event.id, pipeline.comparison_key(event)) is not None
+
+
+def test_events_compared_in_worker_processes_are_stored_as_compared_inline(copy):
+    with Store(copy) as store:
+        (event,) = store.events()
+        inline = pipeline.compare_event(store, event)
+        # events of the same articles under other ids, enough for the worker processes
+        others = [Event(id=f"{event.id}_{k}", article_ids=event.article_ids, title=event.title)
+                  for k in range(pipeline.PARALLEL_EVENTS)]
+        assert pipeline.compare_all(store, others, workers=2) == 0
+        for other in others:
+            made = store.comparison(other.id, pipeline.comparison_key(other))
+            assert made is not None
+            assert [(f.status, f.reports) for f in made.facts] == [
+                (f.status, f.reports) for f in inline.facts]
+            assert made.figures == inline.figures and made.summary == inline.summary

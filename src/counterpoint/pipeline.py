@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from counterpoint.analyze import analyze_many
+from counterpoint.analyze import analyze_many, die_with_parent
 from counterpoint.analyze.embed import default_embedder
 from counterpoint.compare import compare, version
 from counterpoint.config import Settings
@@ -114,7 +115,8 @@ def add_articles(
             failures.append(InputError(str(exc), source=article.source))
     events = group_new(store, progress=progress)
     if compare_events:
-        compare_all(store, events, device=settings.device, progress=progress)
+        compare_all(store, events, device=settings.device, progress=progress,
+                    workers=settings.workers if workers is None else workers)
     return IngestReport(
         added=tuple(added),
         known=tuple(a.id for a in unique if a.id in stored),
@@ -207,23 +209,75 @@ def compare_event(store: Store, event: Event | str, *, device: str = "cpu") -> C
     stored = store.comparison(event.id, key)
     if stored is not None:
         return stored
-    articles = {a.id: a for a in store.articles(event.article_ids)}
-    analyses = store.analyses(event.article_ids)
-    entities = resolve(event.id, analyses)
-    embedder = default_embedder(threads=COMPARE_THREADS, device=device)
-    comparison = compare(event, articles, analyses, entities, embed=embedder.encode)
+    comparison = _compare_task(_inputs(store, event), device, COMPARE_THREADS)
+    assert isinstance(comparison, Comparison)  # without keep_going an error is raised
     store.put_comparison(key, comparison, fact_counts(comparison))
     return comparison
 
 
 def compare_all(store: Store, events: Sequence[Event], *, device: str = "cpu",
-                progress: Progress | None = None) -> None:
+                progress: Progress | None = None, workers: int = 1) -> int:
     """Make and store the comparison of each of ``events`` that has none for its membership
-    (embeddings on ``device``)."""
-    for done, event in enumerate(events, start=1):
-        compare_event(store, event, device=device)
-        if progress:
-            progress("comparing", done, len(events))
+    (embeddings on ``device``), spread over ``workers`` processes when there are enough of
+    them; returns how many events could not be compared (each is compared again when it is
+    next read, where its error shows)."""
+    todo = [e for e in events if store.comparison(e.id, comparison_key(e)) is None]
+    done, failed = len(events) - len(todo), 0
+    if progress and done:
+        progress("comparing", done, len(events))
+    if workers <= 1 or len(todo) < PARALLEL_EVENTS:
+        for event in todo:
+            try:
+                compare_event(store, event, device=device)
+            except CounterpointError:
+                failed += 1
+            done += 1
+            if progress:
+                progress("comparing", done, len(events))
+        return failed
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
+        for first in range(0, len(todo), PARALLEL_EVENTS * workers):
+            chunk = todo[first : first + PARALLEL_EVENTS * workers]
+            inputs = [_inputs(store, event) for event in chunk]
+            every = len(chunk)
+            made_all = pool.map(_compare_task, inputs, [device] * every, [1] * every,
+                                [True] * every)
+            for event, made in zip(chunk, made_all):
+                if isinstance(made, Comparison):
+                    store.put_comparison(comparison_key(event), made, fact_counts(made))
+                else:
+                    failed += 1
+                done += 1
+                if progress:
+                    progress("comparing", done, len(events))
+    return failed
+
+
+PARALLEL_EVENTS = 4
+"""Events per worker below which comparing in worker processes costs more than it saves
+(each worker loads the encoders once)."""
+
+
+def _inputs(store: Store, event: Event) -> tuple[Event, dict[str, Article], dict]:
+    """What comparing an event reads from the store."""
+    articles = {a.id: a for a in store.articles(event.article_ids)}
+    return event, articles, store.analyses(event.article_ids)
+
+
+def _compare_task(
+    inputs, device: str, threads: int, keep_going: bool = False
+) -> Comparison | CounterpointError:
+    """Resolve and compare one event (in this process or a worker). With ``keep_going`` an
+    error is returned, so that the other events still go through."""
+    event, articles, analyses = inputs
+    entities = resolve(event.id, analyses)
+    embedder = default_embedder(threads=threads, device=device)
+    try:
+        return compare(event, articles, analyses, entities, embed=embedder.encode)
+    except CounterpointError as exc:
+        if not keep_going:
+            raise
+        return exc
 
 
 STATUSES = ("agreed", "conflicting", "single_source")

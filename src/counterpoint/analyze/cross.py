@@ -24,6 +24,7 @@ import numpy as np
 from counterpoint.analyze.tagger import AdaptedEncoder
 
 CROSS_FILE = "cross_encoder.npz"
+CLAIM_FILE = "claim_pairs.npz"
 
 
 class CrossEncoder(AdaptedEncoder):
@@ -44,9 +45,22 @@ class CrossEncoder(AdaptedEncoder):
 
 @lru_cache(maxsize=1)
 def default_cross_encoder() -> CrossEncoder | None:
-    """The shipped cross-encoder, or None when this installation has none."""
-    path = resources.files("counterpoint.analyze") / "data" / CROSS_FILE
+    """The shipped sentence-pair cross-encoder (MRPC), or None when this installation has
+    none."""
+    return _shipped(CROSS_FILE)
+
+
+@lru_cache(maxsize=1)
+def default_claim_encoder() -> CrossEncoder | None:
+    """The shipped cross-encoder of claims within one event (``claim_pairs.npz``, trained by
+    ``scripts/train_claim_pairs.py``): what the comparison links on. None when this
+    installation has none."""
+    return _shipped(CLAIM_FILE, threads=2)
+
+
+def _shipped(name: str, *, threads: int = 1) -> CrossEncoder | None:
+    path = resources.files("counterpoint.analyze") / "data" / name
     if not path.is_file():
         return None
     with resources.as_file(path) as file:
-        return CrossEncoder.from_path(file)
+        return CrossEncoder.from_path(file, threads=threads)

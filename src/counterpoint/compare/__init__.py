@@ -17,7 +17,8 @@ from counterpoint.model import Analysis, Article, Comparison, Entity, Event
 
 __all__ = ["Embed", "compare", "version"]
 
-_SHAPING = ("compare", "analyze/figures.py", "resolve.py", "lexicon.py", "model.py")
+_SHAPING = ("compare", "analyze/figures.py", "analyze/cross.py", "analyze/data/claim_pairs.npz",
+            "resolve.py", "lexicon.py", "model.py")
 """What a comparison is made from, below the package root: this package (code and model
 files), name resolution, the lexicon and the records."""
 

@@ -30,12 +30,23 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from counterpoint.compare.details import OUTCOMES, describe, differences
-from counterpoint.compare.same import Models, Unit, default_models, event_rows, same_act, unit
+from counterpoint.compare.same import (
+    PREFILTER,
+    Models,
+    Unit,
+    default_models,
+    event_rows,
+    same_act,
+    unit,
+)
 from counterpoint.model import Analysis, Article, Claim, Fact, Ref, Status, stable_id
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 """Texts -> unit vectors, one row per text."""
 
+CROSS_PER_CLAIM = 4
+"""How many pairs per claim the cross-encoder reads at most: it keeps a large event's
+comparison to seconds (a pair it does not read is not linked)."""
 CONFLICT_PROBABILITY = 0.2
 """The least model probability for two reports that differ on a detail to be checked as a
 conflict: they must still be about the same thing."""
@@ -64,7 +75,7 @@ def align(
     units = [_unit(m, analyses) for m in members]
     probability = pair_probabilities(members, units, embed=embed, models=models)
     linkable = np.where(_speakers_differ(units), 0.0, probability)
-    clusters = _cluster(members, units, linkable, models.event.strict)
+    clusters = _cluster(members, units, linkable, models.strict)
     clusters = _conflicts(clusters, members, units, probability, analyses, entity_of)
     copies = copies or {}
     facts = [
@@ -150,9 +161,28 @@ def pair_probabilities(
     if len(rows) == 0:
         return probability
     p = models.event.probability(table)
+    if models.staged:
+        p = _second_stage(units, rows, cols, table, p, models)
     probability[rows, cols] = p
     probability[cols, rows] = p
     return probability
+
+
+def _second_stage(units, rows, cols, table, first: np.ndarray, models: Models) -> np.ndarray:
+    """The second stage's probability for the pairs the first gives at least
+    :data:`~counterpoint.compare.same.PREFILTER` (at most :data:`CROSS_PER_CLAIM` a claim,
+    the likeliest first), 0 for the others: the cross-encoder reads each of them once."""
+    assert models.claim is not None and models.cross is not None
+    near = np.nonzero(first >= PREFILTER)[0]
+    budget = CROSS_PER_CLAIM * len(units)
+    if len(near) > budget:
+        near = near[np.argsort(-first[near], kind="stable")[:budget]]
+    out = np.zeros(len(first))
+    if len(near) == 0:
+        return out
+    logits = models.cross.logits([(units[rows[k]].text, units[cols[k]].text) for k in near])
+    out[near] = models.claim.probability(np.hstack([table[near], logits[:, None]]))
+    return out
 
 
 def _speakers_differ(units: Sequence[Unit]) -> np.ndarray:

@@ -29,10 +29,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from counterpoint.model import Analysis, Claim
+
+if TYPE_CHECKING:
+    from counterpoint.analyze.cross import CrossEncoder
 
 FEATURES = (
     "cosine",
@@ -54,6 +58,8 @@ event's other pairs (reports of one event all resemble each other a little; the 
 same claim is the other article's best match, by a margin). Whether two reports name one act
 (:func:`same_act`) was tried as a sixth and left out: it found fewer pairs at the same
 precision."""
+CLAIM_FEATURES = (*EVENT_FEATURES, "cross")
+"""The second stage's features: the event model's and the claim cross-encoder's logit."""
 LIGHT_PREDICATES = frozenset({"be", "have", "say", "do", "make", "get", "go", "take", "tell",
                               "add", "report", "state"})
 """Predicates too common to show two claims are about one act."""
@@ -70,6 +76,9 @@ def same_act(a: Unit, b: Unit) -> bool:
     )
 CANDIDATE_COSINE = 0.3
 """Pairs whose embeddings are less alike than this are never candidates."""
+PREFILTER = 0.05
+"""The least first-stage (event model) probability for the cross-encoder to read a pair: it
+is the slow step, and below this almost no pair is the same claim."""
 _NUMBER = re.compile(r"^\d[\d,.]*$")
 
 
@@ -190,26 +199,48 @@ class PairModel:
 
 @dataclass(frozen=True, slots=True)
 class Models:
-    """The two models of ``same_claim.json``: ``content`` reads a pair of sentences alone
+    """The models of ``same_claim.json``: ``content`` reads a pair of sentences alone
     (trained on MRPC: what ``benchmarks/facts.py --dataset mrpc`` scores); ``event`` reads a
     pair of claims among the event's pairs (trained on analysts' claim-level golds of
-    multi-outlet events): what the comparison links on."""
+    multi-outlet events), the first stage; ``claim``, when there is a ``cross``-encoder of
+    claims, is the second: the event model's features and the cross-encoder's logit, for
+    the pairs the first stage gives at least :data:`PREFILTER`."""
 
     content: PairModel
     event: PairModel
+    claim: PairModel | None = None
+    cross: CrossEncoder | None = None
+
+    @property
+    def staged(self) -> bool:
+        """Whether the comparison links on the second stage."""
+        return self.claim is not None and self.cross is not None
+
+    @property
+    def strict(self) -> float:
+        """The probability at and above which the comparison links two reports."""
+        return self.claim.strict if self.staged and self.claim else self.event.strict
 
     def to_json(self) -> dict:
-        return {"content": self.content.to_json(), "event": self.event.to_json()}
+        data = {"content": self.content.to_json(), "event": self.event.to_json()}
+        if self.claim is not None:
+            data["claim"] = self.claim.to_json()
+        return data
 
 
 @lru_cache(maxsize=1)
 def default_models() -> Models:
-    """The shipped models (``counterpoint/compare/data/same_claim.json``)."""
+    """The shipped models (``counterpoint/compare/data/same_claim.json``, and the claim
+    cross-encoder when this installation has it)."""
+    from counterpoint.analyze.cross import default_claim_encoder
+
     text = resources.files("counterpoint.compare").joinpath("data/same_claim.json").read_text()
     data = json.loads(text)
     return Models(
         content=PairModel.from_json(data["content"], FEATURES),
         event=PairModel.from_json(data["event"], EVENT_FEATURES),
+        claim=PairModel.from_json(data["claim"], CLAIM_FEATURES) if "claim" in data else None,
+        cross=default_claim_encoder(),
     )
 
 
