@@ -367,38 +367,39 @@ def compare_inputs(gold: Gold, models=None) -> dict:
 
 def _held_out_models(files: list[Path], inputs: Path | None, cross_folds: Path | None) -> dict:
     """For each gold file, the same-claim models trained without it: the event model, and
-    with ``cross_folds`` (what ``scripts/train_claim_pairs.py`` wrote) the claim
+    with ``cross_folds`` (the fold models ``scripts/train_claim_pairs.py`` wrote) the claim
     cross-encoder of the fold that held the event out and a second stage fitted on the other
-    events' out-of-fold logits."""
+    events' logits, each from a fold model that did not see that event."""
     import numpy as np
-    from scripts.train_same_claim import claim_model, event_model, gold_rows_of
+    from scripts.train_same_claim import claim_model, event_model, fold_logits, gold_pairs_of
 
     from counterpoint.analyze.cross import CrossEncoder
     from counterpoint.compare.same import Models, default_models
 
-    rows, labels, events = gold_rows_of(files, inputs)
+    pairs = gold_pairs_of(files, inputs)
+    rows = np.asarray([p["features"] for p in pairs])
+    labels = np.asarray([p["label"] for p in pairs])
+    events = np.asarray([p["event"] for p in pairs])
     shipped = default_models()
-    folds, oof = {}, None
+    logits = first = None
+    encoders: dict[str, CrossEncoder] = {}
     if cross_folds is not None:
+        _, first = event_model(rows, labels, events)
+        logits = fold_logits(pairs, first, [f.stem for f in files], cross_folds)
         for path in sorted(cross_folds.glob("fold*.npz")):
             with np.load(path) as data:
                 held = json.loads(bytes(data["meta"]).decode())["held_out"]
-            encoder = CrossEncoder.from_path(path, threads=2)
-            folds.update({name: encoder for name in held})
-        oof = np.load(cross_folds / "oof.npz")
-        if len(oof["labels"]) != len(labels):
-            raise SystemExit(f"{cross_folds} was made from other golds: score every event "
-                             "of the folder it was trained on, or train it again")
+            encoders.update(dict.fromkeys(held, CrossEncoder.from_path(path, threads=2)))
     models = {}
     for number, file in enumerate(files):
         kept = events != number
         event, _ = event_model(rows[kept], labels[kept], events[kept])
         claim = None
-        if oof is not None:
-            claim, _, _ = claim_model(rows[kept], labels[kept], events[kept],
-                                      oof["logits"][kept], oof["first_stage"][kept])
+        if logits is not None and first is not None:
+            claim, _, _ = claim_model(rows[kept], labels[kept], events[kept], logits[kept],
+                                      first[kept])
         models[file] = Models(content=shipped.content, event=event, claim=claim,
-                              cross=folds.get(file.stem) if oof is not None else None)
+                              cross=encoders.get(file.stem))
     return models
 
 

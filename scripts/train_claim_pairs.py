@@ -15,11 +15,11 @@ read once, in article order). Only the pairs the first
 stage (the event model of :mod:`counterpoint.compare.same`, left out one event at a time)
 gives at least :data:`counterpoint.compare.same.PREFILTER` are read, as at run time.
 
-The events are split into ``--folds`` folds; for each, a model trained without it scores its
-pairs. The fold models go to ``--folds-dir`` (``fold<k>.npz``, each with the events it never
-saw in its ``meta``), so that ``benchmarks/compare_gold.py --leave-one-out --cross-folds``
-scores every event with a model that did not see it, and their logits to ``oof.npz``, which
-``train_same_claim.py --cross-oof`` trains the second stage on. Last, one model is trained
+The events are split into ``--folds`` folds; for each, a model is trained without it. The
+fold models go to ``--folds-dir`` (``fold<k>.npz``, each with the events it never saw in its
+``meta``): ``train_same_claim.py --cross-folds`` trains the second stage on their logits
+(each pair scored by a model that never saw its event), and ``benchmarks/compare_gold.py
+--leave-one-out --cross-folds`` scores every event with a model that did not see it. Last, one model is trained
 on every event and written where counterpoint loads it
 (``src/counterpoint/analyze/data/claim_pairs.npz``, about 1.4 MB). On 2 CPU cores each model
 takes about ten minutes.
@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 from counterpoint.compare.same import PREFILTER
-from scripts.train_cross_encoder import MAX_PIECES, RANK, SEED, _log, _logits, train, write
+from scripts.train_cross_encoder import MAX_PIECES, RANK, SEED, _log, train, write
 from scripts.train_same_claim import event_model, gold_pairs_of
 
 OUTPUT = ROOT / "src" / "counterpoint" / "analyze" / "data" / "claim_pairs.npz"
@@ -84,20 +84,16 @@ def main(argv: Sequence[str] | None = None) -> int:
          f"({int(labels[kept].sum())} of {int(labels.sum())} the same claim)")
 
     order = np.random.default_rng(0).permutation(len(files))
-    logits = np.full(len(pairs), np.nan)
     args.folds_dir.mkdir(parents=True, exist_ok=True)
     for fold in range(args.folds):
         held = set(order[fold :: args.folds].tolist())
         training = [k for k in kept if events[k] not in held]
         model = _fit(model_dir, tokenizer, [pairs[k] for k in training], args.epochs, started)
         scored = [k for k in kept if events[k] in held]
-        logits[scored] = _logits(model, tokenizer, [pairs[k]["texts"] for k in scored])
         names = sorted(files[e].stem for e in held)
         write(model, tokenizer, args.folds_dir / f"fold{fold}.npz",
               _meta(args, held_out=names), [pairs[k]["texts"] for k in scored[:16]], started)
         _log(started, f"fold {fold} of {args.folds} done (held out: {', '.join(names)})")
-        np.savez(args.folds_dir / "oof.npz", logits=logits, labels=labels, events=events,
-                 first_stage=first_stage, files=np.array([f.stem for f in files]))
     if args.skip_final:
         return 0
     model = _fit(model_dir, tokenizer, [pairs[k] for k in kept], args.epochs, started)

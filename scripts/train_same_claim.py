@@ -43,6 +43,7 @@ from counterpoint.compare.same import (
     FEATURES,
     PREFILTER,
     Models,
+    default_models,
     fit,
 )
 
@@ -142,6 +143,30 @@ def event_model(rows, labels, events, *, precision: float = PRECISION):
     return model, probability
 
 
+def fold_logits(pairs: list[dict], first_stage: np.ndarray, names: list[str],
+                folds: Path) -> np.ndarray:
+    """The claim cross-encoder's logit of each pair past the first stage, each from the fold
+    model of ``scripts/train_claim_pairs.py`` (in ``folds``) that never saw its event
+    (``names``: the event of each number); NaN for the other pairs."""
+    from counterpoint.analyze.cross import CrossEncoder
+
+    logits = np.full(len(pairs), np.nan)
+    held: dict[str, Path] = {}
+    for path in sorted(folds.glob("fold*.npz")):
+        with np.load(path) as data:
+            held.update(dict.fromkeys(json.loads(bytes(data["meta"]).decode())["held_out"], path))
+    missing = sorted(set(names) - set(held))
+    if missing:
+        raise SystemExit(f"no fold model in {folds} held out {', '.join(missing)}: run "
+                         "scripts/train_claim_pairs.py on these golds")
+    for path in dict.fromkeys(held.values()):
+        encoder = CrossEncoder.from_path(path, threads=2)
+        scored = [k for k, p in enumerate(pairs)
+                  if first_stage[k] >= PREFILTER and held[names[p["event"]]] == path]
+        logits[scored] = encoder.logits([pairs[k]["texts"] for k in scored])
+    return logits
+
+
 def claim_model(rows, labels, events, logits, first_stage, *, precision: float = PRECISION):
     """The second stage fitted on the pairs past the first (``first_stage`` at least
     :data:`PREFILTER`) that the cross-encoder scored out of fold (``logits``), its thresholds
@@ -166,29 +191,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inputs", type=Path, default=None, help="the golds' .jsonl inputs")
     parser.add_argument("--cache", type=Path, default=None, help="an .npz for the features")
     parser.add_argument("--precision", type=float, default=PRECISION)
-    parser.add_argument("--cross-oof", type=Path, default=None,
-                        help="oof.npz of scripts/train_claim_pairs.py: train the second stage")
+    parser.add_argument("--cross-folds", type=Path, default=None,
+                        help="the fold models of scripts/train_claim_pairs.py "
+                        "(build/claim_pairs): train the second stage on their logits")
+    parser.add_argument("--keep-content", action="store_true",
+                        help="keep the shipped content model (MRPC is not read)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    cached = dict(np.load(args.cache)) if args.cache and args.cache.exists() else {}
-    if "rows" not in cached:
-        pairs = [p for f in mrpc.files(args.mrpc, train=True) for p in mrpc.load(f)]
-        cached["rows"], cached["labels"], _ = mrpc.featurize(pairs)
-    rows, labels = cached["rows"], cached["labels"]
-    probability = out_of_fold(rows, labels, FEATURES)
-    content = replace(fit(rows, labels), threshold=mrpc.best_threshold(probability, labels))
-    if args.cache:
-        np.savez(args.cache, rows=rows, labels=labels)
-    erows, elabels, events = gold_rows(args.gold, args.inputs)
+    mrpc_report = {}
+    if args.keep_content:
+        content = default_models().content
+    else:
+        cached = dict(np.load(args.cache)) if args.cache and args.cache.exists() else {}
+        if "rows" not in cached:
+            pairs = [p for f in mrpc.files(args.mrpc, train=True) for p in mrpc.load(f)]
+            cached["rows"], cached["labels"], _ = mrpc.featurize(pairs)
+        rows, labels = cached["rows"], cached["labels"]
+        probability = out_of_fold(rows, labels, FEATURES)
+        content = replace(fit(rows, labels), threshold=mrpc.best_threshold(probability, labels))
+        if args.cache:
+            np.savez(args.cache, rows=rows, labels=labels)
+        mrpc_report = {
+            "mrpc_pairs": len(rows),
+            "mrpc_out_of_fold": mrpc.accuracy_f1(probability >= content.threshold, labels),
+        }
+    files = sorted(args.gold.glob("*.json"))
+    pairs = gold_pairs_of(files, args.inputs)
+    erows = np.asarray([p["features"] for p in pairs])
+    elabels = np.asarray([p["label"] for p in pairs])
+    events = np.asarray([p["event"] for p in pairs])
     event, eprob = event_model(erows, elabels, events, precision=args.precision)
     claim, report = None, {}
-    if args.cross_oof:
-        oof = np.load(args.cross_oof)
-        if len(oof["labels"]) != len(elabels) or (oof["labels"] != elabels).any():
-            raise SystemExit(f"{args.cross_oof} was made from other pairs: run "
-                             "scripts/train_claim_pairs.py again")
-        claim, cprob, kept = claim_model(erows, elabels, events, oof["logits"],
-                                         oof["first_stage"], precision=args.precision)
+    if args.cross_folds:
+        logits = fold_logits(pairs, eprob, [f.stem for f in files], args.cross_folds)
+        claim, cprob, kept = claim_model(erows, elabels, events, logits, eprob,
+                                         precision=args.precision)
         chosen = np.zeros(len(elabels), dtype=bool)
         chosen[kept] = cprob >= claim.strict
         report = {"gold_leave_one_event_out_second_stage_at_strict":
@@ -198,8 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         json.dumps(
             {
-                "mrpc_pairs": len(rows),
-                "mrpc_out_of_fold": mrpc.accuracy_f1(probability >= content.threshold, labels),
+                **mrpc_report,
                 "gold_pairs": len(erows),
                 "gold_positive": round(float(elabels.mean()), 4),
                 "gold_leave_one_event_out_at_strict": mrpc.accuracy_f1(

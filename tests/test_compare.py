@@ -11,7 +11,9 @@ from counterpoint.analyze import analyze_many
 from counterpoint.analyze.embed import default_embedder
 from counterpoint.compare import compare
 from counterpoint.compare.details import differences
+from counterpoint.compare.facts import _unit, claims_of
 from counterpoint.compare.figures import admits
+from counterpoint.compare.same import default_models
 from counterpoint.compare.summary import neutral_words
 from counterpoint.ingest import article_from_text
 from counterpoint.model import Article, Event
@@ -239,3 +241,27 @@ def test_a_whole_and_its_parts_agree():
              "on Monday, police said.",
     })
     assert [f.status for f in comparison.facts] == ["agreed"]
+
+
+def test_what_a_sentence_tells_of_a_name_in_passing_is_a_claim_of_its_own():
+    text = ("A farewell ceremony was held in Tehran for General Kioumars Pour Hashemi, a senior "
+            "military advisor, who was killed in Syria this week.")
+    article = Article(id="art_x", outlet="x", source="x.txt", text=text)
+    (analysis,) = analyze_many([article])
+    told = {c.predicate: c for c in analysis.claims}
+    assert set(told) == {"hold", "kill", "be"}
+    assert told["be"].text == "General Kioumars Pour Hashemi, a senior military advisor"
+    assert text[told["kill"].start : told["kill"].end] == told["kill"].text
+    # the ceremony's claim is compared without what it tells of him in passing
+    members = {c.predicate: (a, c) for a, c in claims_of({article.id: article},
+                                                         {article.id: analysis})}
+    assert "be" not in members  # a description in apposition is not compared
+    ceremony = _unit(members["hold"], {article.id: analysis})
+    assert "killed" not in ceremony.text and "advisor" not in ceremony.text
+    assert {"ceremony", "hashemi"} <= ceremony.lemmas
+
+
+def test_the_shipped_comparison_links_on_the_claim_cross_encoder():
+    models = default_models()
+    assert models.staged and models.claim is not None
+    assert models.strict == models.claim.strict

@@ -9,7 +9,11 @@ same people that say different things can stay apart.
 
 A clause is independent when it is the sentence's root or a verb coordinated with it that has
 a subject of its own; a semicolon also ends a clause. Everything else (relative clauses,
-reported content) stays inside the claim whose head governs it.
+reported content) stays inside the claim whose head governs it. A named mention described in
+apposition ("Pour Hashemi, a senior military advisor") or in a relative clause ("Pour Hashemi,
+who was killed in Syria") makes a claim of its own as well, which overlaps the clause it stands
+in. The comparison reads the clause without them (:mod:`counterpoint.compare.facts`): a
+relative clause's claim is a report of its own; a description in apposition is not compared.
 """
 
 from __future__ import annotations
@@ -58,7 +62,71 @@ def find_claims(
             piece = doc.char_span(start - offset, end - offset, alignment_mode="expand")
             claim = _claim(text, start, end, index, head, attributions)
             claims.append(replace(claim, lemmas=lemmas(piece) if piece is not None else ()))
-    return claims
+        if span is not None:
+            claims += [_described(doc, offset, index, name, noun, attributions)
+                       for name, noun in _appositions(span)]
+            claims += [_told_of(doc, offset, index, name, verb, attributions)
+                       for name, verb in _relatives(span)]
+    return sorted(claims, key=lambda c: (c.sentence, c.start, -c.end))
+
+
+def _appositions(span):
+    """(name, description) for each named mention the sentence describes in apposition:
+    "Kioumars Pour Hashemi, a senior military advisor of the IRGC"."""
+    for token in span:
+        if (token.dep_ == "appos" and token.pos_ == "NOUN" and token.head.pos_ == "PROPN"
+                and token.head.i < token.i and len(list(token.subtree)) > 1):
+            yield token.head, token
+
+
+def _relatives(span):
+    """(name, verb) for each named mention a relative clause tells something of: "X, who
+    was killed in Syria this week"."""
+    for token in span:
+        if token.dep_ != "relcl" or token.pos_ not in ("VERB", "AUX") or not any(
+            c.dep_ in SUBJECTS and c.lower_ in ("who", "which", "that") for c in token.children
+        ):
+            continue
+        name = token.head
+        if name.pos_ == "NOUN" and name.dep_ == "appos":
+            name = name.head  # "X, a senior advisor, who was killed": told of X
+        if name.pos_ == "PROPN":
+            yield name, token
+
+
+def _told_of(doc, offset: int, index: int, name, verb, attributions) -> Claim:
+    """The claim a relative clause makes of a name ("X, who was killed in Syria": X was
+    killed in Syria), from the name to the clause's end, with the clause's predicate."""
+    first, last = min(name.left_edge.i, name.i), verb.right_edge.i
+    start, end = offset + doc[first].idx, offset + doc[last].idx + len(doc[last].text)
+    claim = _claim(doc.text[start - offset : end - offset], start, end, index, verb,
+                   attributions)
+    return replace(claim, lemmas=lemmas(doc[first : last + 1]))
+
+
+def _described(doc, offset: int, index: int, name, noun, attributions) -> Claim:
+    """The claim an apposition makes ("X, a senior advisor": X is a senior advisor): its own,
+    so that a report that only describes X the same way pairs with it, not with what the
+    sentence tells of X."""
+    first = min(name.left_edge.i, name.i)
+    last = noun.right_edge.i
+    clauses = [c.left_edge.i for c in noun.children if c.dep_ == "relcl"]
+    if clauses:  # "a senior advisor, who was killed": the clause is a claim of its own
+        last = min(clauses) - 1
+        while last > noun.i and doc[last].is_punct:
+            last -= 1
+    words = [t.text for t in doc[first : last + 1]]
+    if words.count("(") > words.count(")") and last + 1 < len(doc) and doc[last + 1].text == ")":
+        last += 1  # "(IRGC)"
+    start, end = offset + doc[first].idx, offset + doc[last].idx + len(doc[last].text)
+    text = doc.text[start - offset : end - offset]
+    claim = _claim(text, start, end, index, None, attributions)
+    described = tuple(dict.fromkeys(
+        t.lower_ for t in name.subtree
+        if (t.i < noun.left_edge.i or t.i > noun.right_edge.i) and t.is_alpha and not t.is_stop
+    ))
+    return replace(claim, predicate="be", agents=described, patients=_words([noun]),
+                   lemmas=lemmas(doc[first : last + 1]))
 
 
 def _clause_heads(span) -> list:

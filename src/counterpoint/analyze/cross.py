@@ -1,16 +1,17 @@
-"""The same-claim cross-encoder: MiniLM reading two reports at once, run through ONNX Runtime.
+"""Cross-encoders: MiniLM reading two reports at once, run through ONNX Runtime.
 
-``scripts/train_cross_encoder.py`` fine-tunes the all-MiniLM-L6-v2 encoder on sentence pairs
-judged to say the same thing or not (MRPC) with low-rank adapters, as the loaded-word tagger
-is trained (:mod:`counterpoint.analyze.tagger`), and a linear head over the mean of the pair's
-last states. What it writes, ``data/cross_encoder.npz`` (about 1.4 MB), is folded into the
-int8 ONNX model counterpoint already runs when it is first used.
+The all-MiniLM-L6-v2 encoder is fine-tuned on pairs with low-rank adapters, as the
+loaded-word tagger is (:mod:`counterpoint.analyze.tagger`), with a linear head over the mean
+of the pair's last states; what a training script writes (about 1.4 MB) is folded into the
+int8 ONNX model counterpoint already runs when it is first used. Two are shipped:
 
-It decides whether two sentences, read alone, say the same (``benchmarks/facts.py --dataset
-mrpc`` scores it). The comparison does not link on it: within one event, where every report
-is about the same happening, its logit ranks pairs of claims worse than the embeddings'
-cosine (AUC 0.68 against 0.77 on the analysts' golds) and, as a feature of the event model
-(:mod:`counterpoint.compare.same`), found no more pairs at the same precision.
+- ``data/cross_encoder.npz`` (``scripts/train_cross_encoder.py``): whether two sentences,
+  read alone, say the same, trained on MRPC (``benchmarks/facts.py --dataset mrpc`` scores
+  it). Within one event, where every report is about the same happening, it ranks pairs of
+  claims worse than the embeddings' cosine, so the comparison does not link on it.
+- ``data/claim_pairs.npz`` (``scripts/train_claim_pairs.py``): whether two claims of one
+  event are the same claim, trained on the candidate claim pairs of analysts' golds. Its
+  logit is the second stage of the same-claim model (:mod:`counterpoint.compare.same`).
 """
 
 from __future__ import annotations

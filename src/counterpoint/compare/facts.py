@@ -26,6 +26,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -112,8 +113,50 @@ def claims_of(articles: Mapping[str, Article], analyses: Mapping[str, Analysis])
             (article_id, c)
             for c in claims
             if c.start >= body and c.lemmas and not _dateline(c, analysis)
+            and not _described_within(c, claims)
         ]
     return members
+
+
+def _nested(claim: Claim, claims: Sequence[Claim]) -> bool:
+    """Whether a claim lies inside another of its sentence: what an apposition or a relative
+    clause tells of a name in it."""
+    return any(
+        o is not claim and o.start <= claim.start and claim.end <= o.end
+        and (o.start, o.end) != (claim.start, claim.end)
+        for o in claims
+    )
+
+
+def _described_within(claim: Claim, claims: Sequence[Claim]) -> bool:
+    """Whether a claim is an apposition's description inside another claim ("X, a senior
+    advisor" in "a ceremony was held for X, a senior advisor"): two outlets that describe one
+    person alike or differently do not report one happening, so it is not compared."""
+    return claim.predicate == "be" and _nested(claim, claims)
+
+
+def _without_descriptions(claim: Claim, claims: Sequence[Claim]) -> Claim:
+    """The claim as it is compared: without what the appositions and relative clauses in it
+    tell of a name ("a ceremony was held for X", not that X was a senior advisor, nor that X
+    was killed). Only what the pair model reads is cut; the report keeps the claim's span."""
+    cuts = sorted(
+        (o.start + len(o.text.split(",")[0]), o.end, o)
+        for o in claims
+        if o is not claim and claim.start <= o.start and o.end <= claim.end
+        and (o.start, o.end) != (claim.start, claim.end)
+    )
+    if not cuts:
+        return claim
+    kept, removed, names, at = [], set(), set(), claim.start
+    for cut_from, cut_to, inner in cuts:
+        names |= set(inner.text.split(",")[0].lower().split())
+        removed |= set(inner.lemmas)
+        if cut_from > at:
+            kept.append(claim.text[at - claim.start : cut_from - claim.start])
+        at = max(at, cut_to)
+    kept.append(claim.text[at - claim.start :])
+    return replace(claim, text=" ".join("".join(kept).split()),
+                   lemmas=tuple(w for w in claim.lemmas if w not in removed or w in names))
 
 
 _DATELINE_WORDS = frozenset({"posted", "updated", "last", "published", "first", "on", "at",
@@ -134,7 +177,8 @@ def _dateline(claim: Claim, analysis: Analysis) -> bool:
 
 def _unit(member: Member, analyses) -> Unit:
     article_id, claim = member
-    return unit(analyses[article_id], (claim,))
+    analysis = analyses[article_id]
+    return unit(analysis, (_without_descriptions(claim, analysis.claims),))
 
 
 def pair_probabilities(

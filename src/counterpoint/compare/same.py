@@ -1,19 +1,24 @@
 """Whether two reports state the same claim: a trained pair model.
 
 Each report is a :class:`Unit` — a claim's text, its content lemmas, the name words it holds,
-its numbers, its predicate, negation, modality and speaker — with its sentence embedding. Two
-logistic models, trained by ``scripts/train_same_claim.py`` and shipped as
+its numbers, its predicate, negation, modality and speaker — with its sentence embedding. The
+logistic models are trained by ``scripts/train_same_claim.py`` and shipped as
 ``data/same_claim.json`` (weights, feature scaling, thresholds chosen on held-out pairs):
 
 - **content** reads a pair alone (:func:`features`: meaning, shared words and names, numbers
   shared or contradicted, negation and modality that differ, the same predicate, lengths).
-  It is trained on sentence pairs from news clusters judged equivalent or not (MRPC).
-- **event** reads a pair of claims among all the pairs of its event (:func:`event_rows`): how
-  alike the two are, how much more alike than the event's pairs on average, whether each is
-  the other article's best match and by what margin. It is trained on analysts' claim-level
-  golds of multi-outlet events, and the comparison links on it: pairs from news clusters are
-  chosen for their likeness, so the content model cannot tell the one report of a claim from
-  the other reports of the same event.
+  It is trained on sentence pairs from news clusters judged equivalent or not (MRPC). Pairs
+  from news clusters are chosen for their likeness, so it cannot tell the one report of a
+  claim from the other reports of the same event; the comparison does not link on it.
+- **event**, the first stage, reads a pair of claims among all the pairs of its event
+  (:func:`event_rows`): how alike the two are, how much more alike than the event's pairs on
+  average, whether each is the other article's best match and by what margin. It is trained
+  on analysts' claim-level golds of multi-outlet events.
+- **claim**, the second stage, reads the pairs the first gives at least :data:`PREFILTER`:
+  the event model's features and the logit of a cross-encoder of claims
+  (:mod:`counterpoint.analyze.cross`, ``scripts/train_claim_pairs.py``), which reads both
+  claims at once and so sees who did what to whom in each. The comparison links on it when
+  the cross-encoder is installed, and on the first stage otherwise.
 
 Two rules stand above the model: quotes or reported speech of different speakers are different
 claims, and so are an assertion and its negation (those may still conflict, see

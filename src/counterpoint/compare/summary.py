@@ -68,17 +68,28 @@ def summarize(
 
 
 def main_facts(facts, articles: Mapping[str, Article], analyses) -> list[Fact]:
-    """The agreed facts, most outlets first, then those told without side-taking labels,
-    then the nearest the articles' leads."""
+    """The agreed facts, most outlets first, then acts before descriptions ("X was a senior
+    advisor"), then those told without side-taking labels, then the nearest the articles'
+    leads."""
     agreed = [f for f in facts if f.status == "agreed"]
     return sorted(
         agreed,
         key=lambda f: (
             -len({r.article for r in f.reports}),
+            _describes(f, analyses),
             len(_labels_in(_told(f, analyses), analyses)) > 1,
             _quotes_loaded(_told(f, analyses), analyses),
             min(r.start / max(1, len(articles[r.article].text)) for r in f.reports),
         ),
+    )
+
+
+def _describes(fact: Fact, analyses) -> bool:
+    """Whether a report of a fact is a description: a claim whose predicate is "be"."""
+    return any(
+        any(c.start == r.start and c.end == r.end and c.predicate == "be"
+            for c in analyses[r.article].claims)
+        for r in fact.reports
     )
 
 
