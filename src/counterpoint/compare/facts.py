@@ -46,8 +46,11 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 """Texts -> unit vectors, one row per text."""
 
 CROSS_PER_CLAIM = 4
-"""How many pairs per claim the cross-encoder reads at most: it keeps a large event's
-comparison to seconds (a pair it does not read is not linked)."""
+"""How many pairs per claim the cross-encoder reads at most (a pair it does not read is not
+linked)."""
+CROSS_PAIRS = 600
+"""How many pairs of one event the cross-encoder reads at most, the likeliest first: it keeps
+comparing an event of a few dozen articles to seconds."""
 CONFLICT_PROBABILITY = 0.2
 """The least model probability for two reports that differ on a detail to be checked as a
 conflict: they must still be about the same thing."""
@@ -140,10 +143,13 @@ def _without_descriptions(claim: Claim, claims: Sequence[Claim]) -> Claim:
     tell of a name ("a ceremony was held for X", not that X was a senior advisor, nor that X
     was killed). Only what the pair model reads is cut; the report keeps the claim's span."""
     cuts = sorted(
-        (o.start + len(o.text.split(",")[0]), o.end, o)
-        for o in claims
-        if o is not claim and claim.start <= o.start and o.end <= claim.end
-        and (o.start, o.end) != (claim.start, claim.end)
+        (
+            (o.start + len(o.text.split(",")[0]), o.end, o)
+            for o in claims
+            if o is not claim and claim.start <= o.start and o.end <= claim.end
+            and (o.start, o.end) != (claim.start, claim.end)
+        ),
+        key=lambda cut: cut[:2],
     )
     if not cuts:
         return claim
@@ -214,11 +220,12 @@ def pair_probabilities(
 
 def _second_stage(units, rows, cols, table, first: np.ndarray, models: Models) -> np.ndarray:
     """The second stage's probability for the pairs the first gives at least
-    :data:`~counterpoint.compare.same.PREFILTER` (at most :data:`CROSS_PER_CLAIM` a claim,
-    the likeliest first), 0 for the others: the cross-encoder reads each of them once."""
+    :data:`~counterpoint.compare.same.PREFILTER` (at most :data:`CROSS_PER_CLAIM` a claim and
+    :data:`CROSS_PAIRS` in all, the likeliest first), 0 for the others: the cross-encoder
+    reads each of them once."""
     assert models.claim is not None and models.cross is not None
     near = np.nonzero(first >= PREFILTER)[0]
-    budget = CROSS_PER_CLAIM * len(units)
+    budget = min(CROSS_PER_CLAIM * len(units), CROSS_PAIRS)
     if len(near) > budget:
         near = near[np.argsort(-first[near], kind="stable")[:budget]]
     out = np.zeros(len(first))
