@@ -48,7 +48,7 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 CROSS_PER_CLAIM = 4
 """How many pairs per claim the cross-encoder reads at most (a pair it does not read is not
 linked)."""
-CROSS_PAIRS = 600
+CROSS_PAIRS = 300
 """How many pairs of one event the cross-encoder reads at most, the likeliest first: it keeps
 comparing an event of a few dozen articles to seconds."""
 CONFLICT_PROBABILITY = 0.2
