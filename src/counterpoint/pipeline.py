@@ -13,12 +13,14 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from counterpoint.analyze import analyze_many, die_with_parent
+from counterpoint.analyze.cross import default_claim_encoder
 from counterpoint.analyze.embed import default_embedder
 from counterpoint.compare import compare, version
+from counterpoint.compare.same import default_models
 from counterpoint.config import Settings
 from counterpoint.errors import CounterpointError, InputError
 from counterpoint.group import GroupSettings, Profile, profile
@@ -272,8 +274,10 @@ def _compare_task(
     event, articles, analyses = inputs
     entities = resolve(event.id, analyses)
     embedder = default_embedder(threads=threads, device=device)
+    shipped = default_models()  # the claim cross-encoder on as many threads as the embedder
+    models = replace(shipped, cross=default_claim_encoder(threads)) if shipped.cross else shipped
     try:
-        return compare(event, articles, analyses, entities, embed=embedder.encode)
+        return compare(event, articles, analyses, entities, embed=embedder.encode, models=models)
     except CounterpointError as exc:
         if not keep_going:
             raise

@@ -51,12 +51,12 @@ def default_cross_encoder() -> CrossEncoder | None:
     return _shipped(CROSS_FILE)
 
 
-@lru_cache(maxsize=1)
-def default_claim_encoder() -> CrossEncoder | None:
+@lru_cache(maxsize=2)
+def default_claim_encoder(threads: int = 2) -> CrossEncoder | None:
     """The shipped cross-encoder of claims within one event (``claim_pairs.npz``, trained by
-    ``scripts/train_claim_pairs.py``): what the comparison links on. None when this
-    installation has none."""
-    return _shipped(CLAIM_FILE, threads=2)
+    ``scripts/train_claim_pairs.py``) on ``threads`` threads: what the comparison links on.
+    None when this installation has none."""
+    return _shipped(CLAIM_FILE, threads=threads)
 
 
 def _shipped(name: str, *, threads: int = 1) -> CrossEncoder | None:
