@@ -13,11 +13,10 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from counterpoint.analyze import analyze_many, die_with_parent
-from counterpoint.analyze.cross import default_claim_encoder
 from counterpoint.analyze.embed import default_embedder
 from counterpoint.compare import compare, version
 from counterpoint.compare.same import default_models
@@ -30,7 +29,8 @@ from counterpoint.resolve import resolve
 from counterpoint.store import Store
 
 COMPARE_THREADS = max(1, min(4, os.cpu_count() or 1))
-"""Threads for embedding an event's sentences: comparing runs once analysis is done."""
+"""Threads for embedding an event's sentences and reading its claim pairs in this process:
+comparing runs once analysis is done."""
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) as the work goes on: ``"analysing"`` articles, then, for
@@ -274,8 +274,7 @@ def _compare_task(
     event, articles, analyses = inputs
     entities = resolve(event.id, analyses)
     embedder = default_embedder(threads=threads, device=device)
-    shipped = default_models()  # the claim cross-encoder on as many threads as the embedder
-    models = replace(shipped, cross=default_claim_encoder(threads)) if shipped.cross else shipped
+    models = default_models(threads)  # the claim cross-encoder on the embedder's threads
     try:
         return compare(event, articles, analyses, entities, embed=embedder.encode, models=models)
     except CounterpointError as exc:

@@ -234,10 +234,10 @@ class Models:
         return data
 
 
-@lru_cache(maxsize=1)
-def default_models() -> Models:
+@lru_cache(maxsize=2)
+def default_models(threads: int = 2) -> Models:
     """The shipped models (``counterpoint/compare/data/same_claim.json``, and the claim
-    cross-encoder when this installation has it)."""
+    cross-encoder on ``threads`` threads when this installation has it)."""
     from counterpoint.analyze.cross import default_claim_encoder
 
     text = resources.files("counterpoint.compare").joinpath("data/same_claim.json").read_text()
@@ -246,7 +246,7 @@ def default_models() -> Models:
         content=PairModel.from_json(data["content"], FEATURES),
         event=PairModel.from_json(data["event"], EVENT_FEATURES),
         claim=PairModel.from_json(data["claim"], CLAIM_FEATURES) if "claim" in data else None,
-        cross=default_claim_encoder(),
+        cross=default_claim_encoder(threads),
     )
 
 
