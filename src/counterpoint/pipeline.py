@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,15 +228,10 @@ def compare_all(store: Store, events: Sequence[Event], *, device: str = "cpu",
     if progress and done:
         progress("comparing", done, len(events))
     if workers <= 1 or len(todo) < PARALLEL_EVENTS:
-        for event in todo:
-            try:
-                compare_event(store, event, device=device)
-            except CounterpointError:
-                failed += 1
-            done += 1
-            if progress:
-                progress("comparing", done, len(events))
-        return failed
+        made_all: Iterable = (
+            _compare_task(_inputs(store, e), device, COMPARE_THREADS, True) for e in todo
+        )
+        return failed + _store_all(store, todo, made_all, done, len(events), progress)
     with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
         for first in range(0, len(todo), PARALLEL_EVENTS * workers):
             chunk = todo[first : first + PARALLEL_EVENTS * workers]
@@ -244,14 +239,23 @@ def compare_all(store: Store, events: Sequence[Event], *, device: str = "cpu",
             every = len(chunk)
             made_all = pool.map(_compare_task, inputs, [device] * every, [1] * every,
                                 [True] * every)
-            for event, made in zip(chunk, made_all):
-                if isinstance(made, Comparison):
-                    store.put_comparison(comparison_key(event), made, fact_counts(made))
-                else:
-                    failed += 1
-                done += 1
-                if progress:
-                    progress("comparing", done, len(events))
+            failed += _store_all(store, chunk, made_all, done, len(events), progress)
+            done += every
+    return failed
+
+
+def _store_all(store: Store, events, made_all, done: int, total: int,
+               progress: Progress | None) -> int:
+    """Store each event's comparison as it comes; returns how many could not be made."""
+    failed = 0
+    for event, made in zip(events, made_all):
+        if isinstance(made, Comparison):
+            store.put_comparison(comparison_key(event), made, fact_counts(made))
+        else:
+            failed += 1
+        done += 1
+        if progress:
+            progress("comparing", done, total)
     return failed
 
 
