@@ -183,7 +183,8 @@ class Analysis:
     event_date: date | None = None
     """The most likely day of the happening, from the time expressions."""
     claims: tuple[Claim, ...] = ()
-    """The clause-level claims of every sentence, in order (see analyze.claims)."""
+    """The clause-level claims of every sentence, in order (see analyze.claims). A claim made
+    of a name in passing (an apposition, a relative clause) lies inside its clause's span."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
